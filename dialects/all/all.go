@@ -1,0 +1,11 @@
+// Package all registers every dialect that ships with alchemy
+// (PostgreSQL, MySQL/MariaDB, SQLite) and their default drivers:
+//
+//	import _ "github.com/go-alchemy/alchemy/dialects/all"
+package all
+
+import (
+	_ "github.com/go-alchemy/alchemy/dialects/mysql"      // mysql, mariadb
+	_ "github.com/go-alchemy/alchemy/dialects/postgresql" // postgresql, postgres
+	_ "github.com/go-alchemy/alchemy/dialects/sqlite"     // sqlite
+)

@@ -1,0 +1,66 @@
+// Package mysql is alchemy's MySQL and MariaDB dialect. Importing it
+// registers "mysql" and "mariadb" together with their default driver,
+// go-sql-driver/mysql:
+//
+//	import _ "github.com/go-alchemy/alchemy/dialects/mysql"
+//
+//	db, err := sql.Open("alchemy", "mysql://root@127.0.0.1:3306/app?parseTime=true")
+package mysql
+
+import "github.com/go-alchemy/alchemy/dialects"
+
+// Dialect is the MySQL dialect (MySQL 8 features).
+var Dialect = &dialects.Dialect{
+	Name:                "mysql",
+	Family:              "mysql",
+	ImportPath:          dialects.ModulePath + "/dialects/mysql",
+	DefaultDriver:       "mysql",
+	DefaultPort:         3306,
+	Placeholder:         dialects.Question,
+	IdentQuote:          '`',
+	ReservedWords:       reservedWords,
+	MaxIdentifierLength: 64,
+	BackslashEscapes:    true,
+	Features: dialects.Features{
+		RightJoin:       true,
+		Intersect:       true,
+		Except:          true,
+		ForUpdate:       true,
+		ForShare:        true,
+		NoWait:          true,
+		SkipLocked:      true,
+		CTE:             true,
+		RecursiveCTE:    true,
+		WindowFunctions: true,
+		Savepoints:      true,
+		Alter:           true,
+		NativeEnum:      true,
+		Comments:        true,
+		MultiRowInsert:  true,
+		IfNotExists:     true,
+		OnDuplicateKey:  true,
+	},
+	SQL:          sqlOptions,
+	DDL:          ddlOptions,
+	PingQuery:    "SELECT 1",
+	IsDisconnect: isDisconnect,
+	Classify:     classify,
+}
+
+// MariaDB is the MariaDB variant: MySQL's dialect plus INSERT and DELETE
+// … RETURNING (MariaDB 10.5+) and sequences.
+var MariaDB = func() *dialects.Dialect {
+	d := Dialect.Clone()
+	d.Name = "mariadb"
+	d.Features.InsertReturning = true
+	d.Features.DeleteReturning = true
+	d.Features.Sequences = true
+	return d
+}()
+
+func init() {
+	dialects.MustRegister(Dialect)
+	dialects.MustRegister(MariaDB)
+	dialects.RegisterDriver(Dialect.Name, Driver)
+	dialects.RegisterDriver(MariaDB.Name, Driver)
+}

@@ -1,0 +1,228 @@
+package dialects
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// ModulePath is the import path of the alchemy module.
+const ModulePath = "github.com/go-alchemy/alchemy"
+
+// ConnParams are the connection settings of a parsed URL, handed to a
+// [Driver] to build the underlying connector. Pool settings have already
+// been removed from Query.
+type ConnParams struct {
+	Dialect     *Dialect
+	Driver      string
+	Host        string // without brackets for IPv6
+	Port        int    // 0: the driver's default
+	User        string
+	Password    string
+	HasPassword bool
+	Database    string
+	// Query holds the remaining query keys, passed to the driver's DSN.
+	Query url.Values
+}
+
+// Driver binds a URL's "+driver" part to an underlying database/sql
+// driver.
+type Driver struct {
+	// Name is the URL's driver part ("pgx", "mysql", "modernc", "sqlmock").
+	Name string
+	// OpenConnector builds the underlying connector. It must not do I/O:
+	// engines connect lazily. A returned connector that implements
+	// io.Closer is closed when the alchemy connector is closed.
+	OpenConnector func(p ConnParams) (driver.Connector, error)
+	// InTransaction, when set, reports whether a raw connection is inside
+	// a transaction that the caller did not end (for example a BEGIN sent
+	// as plain SQL); the pool then resets it before reuse.
+	InTransaction func(conn driver.Conn) bool
+}
+
+// ErrUnknownDialect is matched by errors for a URL whose dialect is not
+// registered.
+var ErrUnknownDialect = errors.New("dialects: unknown dialect")
+
+// ErrUnknownDriver is matched by errors for a URL whose driver is not
+// registered for its dialect.
+var ErrUnknownDriver = errors.New("dialects: unknown driver")
+
+var (
+	mu sync.RWMutex
+	// guarded by mu
+	registry  = map[string]*Dialect{}
+	drivers   = map[string]map[string]Driver{} // dialect name ("" = any) → driver name → Driver
+	aliases   = map[string]string{"postgres": "postgresql"}
+	knownPkgs = map[string]string{
+		"postgresql": ModulePath + "/dialects/postgresql",
+		"mysql":      ModulePath + "/dialects/mysql",
+		"mariadb":    ModulePath + "/dialects/mysql",
+		"sqlite":     ModulePath + "/dialects/sqlite",
+	}
+	knownDriverPkgs = map[string]string{
+		"sqlmock": ModulePath + "/dialects/sqlmock",
+	}
+)
+
+// Register adds d under d.Name. Registering a name twice is an error.
+func Register(d *Dialect) error {
+	if d == nil || d.Name == "" {
+		return errors.New("dialects: Register of a nil dialect or one without a name")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := registry[d.Name]; dup {
+		return fmt.Errorf("dialects: dialect %q is already registered", d.Name)
+	}
+	if d.Family == "" {
+		d.Family = d.Name
+	}
+	registry[d.Name] = d
+	return nil
+}
+
+// MustRegister is Register for package init functions; it panics on error.
+func MustRegister(d *Dialect) {
+	if err := Register(d); err != nil {
+		panic(err)
+	}
+}
+
+// RegisterDriver makes drv available as "dialect+drv.Name". An empty
+// dialect makes it available for every dialect (go-sqlmock, for example).
+// A later registration of the same pair replaces the earlier one.
+func RegisterDriver(dialect string, drv Driver) {
+	mu.Lock()
+	defer mu.Unlock()
+	if drivers[dialect] == nil {
+		drivers[dialect] = map[string]Driver{}
+	}
+	drivers[dialect][drv.Name] = drv
+}
+
+// Lookup returns the dialect registered under name (or an alias of it,
+// such as "postgres"). The error for an unregistered dialect names the
+// package to import.
+func Lookup(name string) (*Dialect, error) {
+	mu.RLock()
+	defer mu.RUnlock()
+	if canon, ok := aliases[name]; ok {
+		name = canon
+	}
+	if d, ok := registry[name]; ok {
+		return d, nil
+	}
+	if pkg, ok := knownPkgs[name]; ok {
+		return nil, fmt.Errorf("%w %q: it is not registered; add the import _ %q", ErrUnknownDialect, name, pkg)
+	}
+	return nil, fmt.Errorf("%w %q (registered: %s)", ErrUnknownDialect, name, strings.Join(namesLocked(), ", "))
+}
+
+// LookupDriver returns the driver registered for d under name; an empty
+// name selects d.DefaultDriver.
+func LookupDriver(d *Dialect, name string) (Driver, error) {
+	if name == "" {
+		name = d.DefaultDriver
+	}
+	mu.RLock()
+	defer mu.RUnlock()
+	if drv, ok := drivers[d.Name][name]; ok {
+		return drv, nil
+	}
+	if d.Family != d.Name {
+		if drv, ok := drivers[d.Family][name]; ok {
+			return drv, nil
+		}
+	}
+	if drv, ok := drivers[""][name]; ok {
+		return drv, nil
+	}
+	if pkg, ok := knownDriverPkgs[name]; ok {
+		return Driver{}, fmt.Errorf("%w %q for dialect %s: add the import _ %q", ErrUnknownDriver, name, d.Name, pkg)
+	}
+	var have []string
+	for n := range drivers[d.Name] {
+		have = append(have, n)
+	}
+	for n := range drivers[""] {
+		have = append(have, n)
+	}
+	sort.Strings(have)
+	return Driver{}, fmt.Errorf("%w %q for dialect %s (registered: %s)", ErrUnknownDriver, name, d.Name, strings.Join(have, ", "))
+}
+
+// Names returns the registered dialect names, sorted.
+func Names() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	return namesLocked()
+}
+
+func namesLocked() []string {
+	names := make([]string, 0, len(registry))
+	for n := range registry {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		return []string{"none"}
+	}
+	return names
+}
+
+// ProbeQuery is the statement text of a dialect probe. A connection opened
+// through the "alchemy" driver answers it without contacting the server.
+const ProbeQuery = "/* alchemy: dialect probe */"
+
+// Probe is passed as the only argument of ExecContext(ctx, ProbeQuery,
+// probe); a connection opened through "alchemy" fills in Dialect. This is
+// how the schema and expression layers find the dialect of a plain
+// *sql.DB, *sql.Conn or *sql.Tx, which expose no driver connection.
+type Probe struct {
+	Dialect *Dialect
+}
+
+// Execer is what *sql.DB, *sql.Conn and *sql.Tx have in common for
+// statements that return no rows.
+type Execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// Dialecter is implemented by values that know their dialect (the
+// Engine, alchemy's Conn).
+type Dialecter interface {
+	Dialect() *Dialect
+}
+
+// ErrNotAlchemy is matched by the error of [Of] for a target that was not
+// opened through the "alchemy" driver.
+var ErrNotAlchemy = errors.New(`dialects: not opened through the "alchemy" driver`)
+
+// Of returns the dialect of target: its own Dialect method when it has
+// one, else the answer to a [Probe] sent through its ExecContext.
+func Of(ctx context.Context, target any) (*Dialect, error) {
+	if d, ok := target.(Dialecter); ok {
+		if dl := d.Dialect(); dl != nil {
+			return dl, nil
+		}
+	}
+	ex, ok := target.(Execer)
+	if !ok {
+		return nil, fmt.Errorf("%w: %T has neither a Dialect nor an ExecContext method", ErrNotAlchemy, target)
+	}
+	p := &Probe{}
+	if _, err := ex.ExecContext(ctx, ProbeQuery, p); err != nil {
+		return nil, fmt.Errorf("%w: the dialect probe failed: %w", ErrNotAlchemy, err)
+	}
+	if p.Dialect == nil {
+		return nil, ErrNotAlchemy
+	}
+	return p.Dialect, nil
+}

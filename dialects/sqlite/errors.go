@@ -1,0 +1,58 @@
+package sqlite
+
+import (
+	"errors"
+	"strings"
+
+	msqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/go-alchemy/alchemy/dialects"
+)
+
+// isDisconnect: an embedded database has no connection to lose; only
+// I/O-level failures make a connection unusable.
+func isDisconnect(err error) bool {
+	var e *msqlite.Error
+	if errors.As(err, &e) {
+		switch e.Code() & 0xff {
+		case sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CANTOPEN:
+			return true
+		}
+	}
+	return false
+}
+
+func classify(err error) dialects.ErrorKind {
+	var e *msqlite.Error
+	if !errors.As(err, &e) {
+		return dialects.KindUnknown
+	}
+	switch e.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return dialects.KindUniqueViolation
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return dialects.KindForeignKeyViolation
+	case sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+		return dialects.KindNotNullViolation
+	case sqlite3.SQLITE_CONSTRAINT_CHECK:
+		return dialects.KindCheckViolation
+	}
+	switch e.Code() & 0xff {
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		// Another connection holds the lock past busy_timeout; the
+		// transaction can be retried.
+		return dialects.KindSerializationFailure
+	case sqlite3.SQLITE_INTERRUPT:
+		return dialects.KindQueryCanceled
+	case sqlite3.SQLITE_ERROR:
+		msg := e.Error()
+		switch {
+		case strings.Contains(msg, "no such table"):
+			return dialects.KindUndefinedTable
+		case strings.Contains(msg, "syntax error"):
+			return dialects.KindSyntax
+		}
+	}
+	return dialects.KindUnknown
+}
