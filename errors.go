@@ -1,0 +1,38 @@
+package alchemy
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Sentinel errors that callers branch on with errors.Is.
+var (
+	// ErrPoolTimeout: every connection the pool may open (pool_size +
+	// max_overflow) stayed checked out for pool_timeout. Usually leaked
+	// connections (rows or transactions left open) or a pool too small for
+	// the concurrency. It invalidates nothing.
+	ErrPoolTimeout = errors.New("alchemy: pool timeout")
+	// ErrPoolClosed: the pool (or the engine or *sql.DB that owns it) has
+	// been closed.
+	ErrPoolClosed = errors.New("alchemy: pool is closed")
+	// ErrUnsupported: the dialect or the underlying driver cannot do what
+	// was asked.
+	ErrUnsupported = errors.New("alchemy: unsupported")
+)
+
+// PoolTimeoutError is returned when a checkout waited pool_timeout for a
+// connection. It matches ErrPoolTimeout.
+type PoolTimeoutError struct {
+	Size     int           // pool_size
+	Overflow int           // max_overflow (-1: unlimited)
+	Timeout  time.Duration // pool_timeout
+}
+
+func (e *PoolTimeoutError) Error() string {
+	return fmt.Sprintf("alchemy: QueuePool limit of size %d overflow %d reached, connection timed out, timeout %.2fs",
+		e.Size, e.Overflow, e.Timeout.Seconds())
+}
+
+// Unwrap makes errors.Is(err, ErrPoolTimeout) true.
+func (e *PoolTimeoutError) Unwrap() error { return ErrPoolTimeout }
