@@ -1,0 +1,310 @@
+package alchemy
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/go-alchemy/alchemy/dialects"
+)
+
+// Option changes an engine's or connector's settings. Options override
+// the URL's query keys.
+type Option func(*settings) error
+
+type settings struct {
+	pool  PoolConfig
+	under driver.Connector
+}
+
+// PoolSize sets pool_size: how many idle connections are kept (0: no
+// limit, and max_overflow is ignored).
+func PoolSize(n int) Option {
+	return func(s *settings) error { s.pool.Size = n; return nil }
+}
+
+// MaxOverflow sets max_overflow: how many connections may be opened
+// beyond pool_size (-1: no limit).
+func MaxOverflow(n int) Option {
+	return func(s *settings) error { s.pool.MaxOverflow = n; return nil }
+}
+
+// PoolTimeout sets pool_timeout: how long a checkout waits when every
+// connection is out. The caller's context may end the wait sooner.
+func PoolTimeout(d time.Duration) Option {
+	return func(s *settings) error { s.pool.Timeout = d; return nil }
+}
+
+// PoolRecycle sets pool_recycle: connections older than d are replaced
+// at checkout (0: never).
+func PoolRecycle(d time.Duration) Option {
+	return func(s *settings) error { s.pool.Recycle = d; return nil }
+}
+
+// PoolPrePing turns pool_pre_ping on or off: a liveness check at each
+// checkout of a reused connection, replacing a dead one transparently.
+func PoolPrePing(on bool) Option {
+	return func(s *settings) error { s.pool.PrePing = on; return nil }
+}
+
+// PoolUseLIFO turns pool_use_lifo on or off: reuse the most recently
+// returned connection first, so surplus ones can age out server-side.
+func PoolUseLIFO(on bool) Option {
+	return func(s *settings) error { s.pool.UseLIFO = on; return nil }
+}
+
+// PoolResetOnReturn sets pool_reset_on_return.
+func PoolResetOnReturn(m ResetMode) Option {
+	return func(s *settings) error { s.pool.ResetOnReturn = m; return nil }
+}
+
+// PoolEvents installs a listener for the pool's events (connect,
+// checkout, checkin, reset, invalidate, close). It is called outside the
+// pool's lock, from the goroutine that caused the event, and must be safe
+// for concurrent use.
+func PoolEvents(fn func(PoolEvent)) Option {
+	return func(s *settings) error { s.pool.OnEvent = fn; return nil }
+}
+
+// WithConnector makes the pool open connections through c instead of
+// building a connector from the URL's driver part (for a driver
+// configured in code, e.g. pgx's stdlib.GetConnector with a TLS config).
+// The URL still selects the dialect and the pool settings.
+func WithConnector(c driver.Connector) Option {
+	return func(s *settings) error {
+		if c == nil {
+			return errors.New("alchemy: WithConnector(nil)")
+		}
+		s.under = c
+		return nil
+	}
+}
+
+// Connector is the driver.Connector behind a *sql.DB opened with
+// "alchemy": one per sql.Open, holding the parsed URL, the dialect, the
+// underlying driver's connector and the [QueuePool] every connection
+// comes from. Closing the *sql.DB closes the Connector, which closes the
+// pool. It is safe for concurrent use.
+type Connector struct {
+	url     *URL
+	dialect *dialects.Dialect
+	binding dialects.Driver
+	under   driver.Connector
+	pool    *QueuePool
+	drv     *Driver
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// NewConnector parses rawURL and prepares a connector and its pool; it
+// opens no connection. Use it with sql.OpenDB to pass options:
+//
+//	c, err := alchemy.NewConnector(url, alchemy.PoolSize(10))
+//	db := sql.OpenDB(c)
+func NewConnector(rawURL string, opts ...Option) (*Connector, error) {
+	u, err := ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	return newConnector(u, opts...)
+}
+
+func newConnector(u *URL, opts ...Option) (*Connector, error) {
+	d, err := dialects.Lookup(u.Dialect)
+	if err != nil {
+		return nil, &URLError{URL: u.String(), Msg: "cannot use the dialect", Err: err}
+	}
+	binding, err := dialects.LookupDriver(d, u.Driver)
+	if err != nil {
+		return nil, &URLError{URL: u.String(), Msg: "cannot use the driver", Err: err}
+	}
+	s := settings{}
+	if s.pool, err = PoolConfigFromURL(u, DefaultPoolConfig()); err != nil {
+		return nil, err
+	}
+	for _, o := range opts {
+		if err := o(&s); err != nil {
+			return nil, err
+		}
+	}
+	c := &Connector{url: u, dialect: d, binding: binding, under: s.under}
+	if c.under == nil {
+		if c.under, err = binding.OpenConnector(c.connParams()); err != nil {
+			return nil, &URLError{URL: u.String(), Msg: "the " + binding.Name + " driver rejected it", Err: err}
+		}
+	}
+	cfg := s.pool
+	cfg.Dial = c.dial
+	cfg.Ping = c.ping
+	cfg.Reset = c.reset
+	cfg.IsDisconnect = d.Disconnected
+	if c.pool, err = NewQueuePool(cfg); err != nil {
+		c.closeUnder()
+		return nil, &URLError{URL: u.String(), Msg: "bad pool settings", Err: err}
+	}
+	return c, nil
+}
+
+func (c *Connector) connParams() dialects.ConnParams {
+	u := c.url
+	return dialects.ConnParams{
+		Dialect: c.dialect, Driver: c.binding.Name,
+		Host: u.Host, Port: u.Port, User: u.Username, Password: u.Password, HasPassword: u.PasswordSet,
+		Database: u.Database, Query: u.DriverQuery(),
+	}
+}
+
+// Connect checks a connection out of the pool (opening one if the pool
+// may grow, or waiting up to pool_timeout). database/sql calls it; the
+// returned connection goes back to the pool when database/sql closes it.
+func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
+	pc, err := c.pool.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return newConn(c, pc), nil
+}
+
+// Driver returns the "alchemy" driver.
+func (c *Connector) Driver() driver.Driver {
+	if c.drv != nil {
+		return c.drv
+	}
+	return &Driver{}
+}
+
+// Close closes the pool (connections still checked out are closed when
+// they come back) and the underlying connector if it has a Close method.
+// database/sql calls it from (*sql.DB).Close. Calling it again is a no-op.
+func (c *Connector) Close() error {
+	c.closeOnce.Do(func() {
+		c.closeErr = errors.Join(c.pool.Close(), c.closeUnder())
+	})
+	return c.closeErr
+}
+
+func (c *Connector) closeUnder() error {
+	if cl, ok := c.under.(io.Closer); ok {
+		return cl.Close()
+	}
+	return nil
+}
+
+// Pool returns the connector's pool.
+func (c *Connector) Pool() *QueuePool { return c.pool }
+
+// Underlying returns the underlying driver's connector, which opens
+// connections without the pool (for comparisons and diagnostics).
+func (c *Connector) Underlying() driver.Connector { return c.under }
+
+// Dialect returns the URL's dialect.
+func (c *Connector) Dialect() *dialects.Dialect { return c.dialect }
+
+// URL returns a copy of the parsed URL.
+func (c *Connector) URL() *URL {
+	u := *c.url
+	u.Query = c.url.DriverQuery()
+	for k := range poolKeys {
+		if v, ok := c.url.Query[k]; ok {
+			u.Query[k] = append([]string(nil), v...)
+		}
+	}
+	return &u
+}
+
+// String describes the connector with the password masked.
+func (c *Connector) String() string { return "alchemy.Connector(" + c.url.String() + ")" }
+
+// dial opens a new underlying connection. The error says which server
+// could not be reached, never with the password.
+func (c *Connector) dial(ctx context.Context) (driver.Conn, error) {
+	raw, err := c.under.Connect(ctx)
+	if err != nil {
+		return nil, &ConnectError{URL: c.url.String(), Err: err}
+	}
+	return raw, nil
+}
+
+// ping checks a pooled connection: the driver's Ping when it has one,
+// else the dialect's ping query.
+func (c *Connector) ping(ctx context.Context, raw driver.Conn) error {
+	if p, ok := raw.(driver.Pinger); ok {
+		return p.Ping(ctx)
+	}
+	if c.dialect.PingQuery == "" {
+		return nil
+	}
+	return execRaw(ctx, raw, c.dialect.PingQuery)
+}
+
+// reset runs at checkin. database/sql ends every transaction before it
+// releases a connection, and the wrapper rolls back one left open through
+// Raw, so unlike SQLAlchemy (which sends a rollback at every checkin, one
+// round trip each time) alchemy only acts when the driver reports a
+// transaction still open — pgx knows its server-side state, so a "BEGIN"
+// sent as plain SQL is caught too.
+func (c *Connector) reset(ctx context.Context, raw driver.Conn, mode ResetMode) error {
+	if mode == ResetNone || c.binding.InTransaction == nil || !c.binding.InTransaction(raw) {
+		return nil
+	}
+	stmt := "ROLLBACK"
+	if mode == ResetCommit {
+		stmt = "COMMIT"
+	}
+	return execRaw(ctx, raw, stmt)
+}
+
+// execRaw runs a statement without arguments on a raw connection.
+func execRaw(ctx context.Context, raw driver.Conn, query string) error {
+	if ex, ok := raw.(driver.ExecerContext); ok {
+		_, err := ex.ExecContext(ctx, query, nil)
+		if !errors.Is(err, driver.ErrSkip) {
+			return err
+		}
+	}
+	st, err := prepareRaw(ctx, raw, query)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if se, ok := st.(driver.StmtExecContext); ok {
+		_, err = se.ExecContext(ctx, nil)
+		return err
+	}
+	_, err = st.Exec(nil) //nolint:staticcheck // fallback for drivers without StmtExecContext
+	return err
+}
+
+func prepareRaw(ctx context.Context, raw driver.Conn, query string) (driver.Stmt, error) {
+	if pc, ok := raw.(driver.ConnPrepareContext); ok {
+		return pc.PrepareContext(ctx, query)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return raw.Prepare(query)
+}
+
+// ConnectError reports a failure to open a connection to the server.
+// Its text names the URL with the password masked.
+type ConnectError struct {
+	URL string // masked
+	Err error
+}
+
+func (e *ConnectError) Error() string {
+	return fmt.Sprintf("alchemy: cannot connect to %s: %v", e.URL, e.Err)
+}
+
+// Unwrap returns the driver's error.
+func (e *ConnectError) Unwrap() error { return e.Err }
+
+var (
+	_ driver.Connector = (*Connector)(nil)
+	_ io.Closer        = (*Connector)(nil)
+)

@@ -1,0 +1,54 @@
+// Package alchemy is SQLAlchemy Core for Go: a database/sql driver that
+// takes SQLAlchemy URLs and puts SQLAlchemy's QueuePool in front of the
+// real driver, an Engine with "commit as you go" connections, and — in
+// the sub-packages — a schema layer (metadata) and an expression language
+// (sqlexpr) compiled per dialect.
+//
+// # Drop-in
+//
+// An existing program changes one line and keeps its database/sql code:
+//
+//	import (
+//		_ "github.com/go-alchemy/alchemy"
+//		_ "github.com/go-alchemy/alchemy/dialects/postgresql"
+//	)
+//
+//	db, err := sql.Open("alchemy", "postgresql://john:secret@localhost:5432/app?pool_size=10&max_overflow=5")
+//
+// The *sql.DB then draws every connection from one [QueuePool]:
+// pool_size idle connections kept, max_overflow more opened on demand and
+// closed when they come back, waiters served first come first served up
+// to pool_timeout. database/sql keeps no idle connections of its own
+// (the wrapped connection answers false to driver.Validator.IsValid when
+// released, so database/sql closes it and the close is a checkin), so
+// the pool's numbers are the truth. Everything else — types, NULLs,
+// Valuer and Scanner, prepared statements, transactions, isolation
+// levels, cancellation — is the underlying driver's, unchanged: the
+// wrapped connection forwards every optional driver interface.
+//
+// # Engine
+//
+//	eng, err := alchemy.CreateEngine(url, alchemy.PoolSize(10), alchemy.PoolPrePing(true))
+//	c, err := eng.Connect(ctx)       // statements autobegin; Commit; Close rolls back the rest
+//	err = eng.Begin(ctx, func(c *alchemy.Conn) error { … })   // commit, or roll back on error or panic
+//	fmt.Println(eng.Pool().Status())
+//
+// # Where alchemy differs from SQLAlchemy
+//
+//   - Waiters are served in arrival order; a goroutine returning a
+//     connection cannot take it back ahead of them (SQLAlchemy #7679).
+//   - Connections are tracked by slot: Dispose with connections checked
+//     out never makes the counts negative or lets the cap be exceeded.
+//   - Checkin does not send a ROLLBACK every time: database/sql ends every
+//     transaction before releasing a connection, and alchemy rolls back
+//     only a transaction it knows is still open (tracked by the wrapper,
+//     or reported by pgx's transaction status). One round trip saved per
+//     checkout.
+//   - URL: the database part is percent-decoded like user and password,
+//     so every URL renders and parses back to itself; an unknown pool_*
+//     key is an error instead of being passed to the driver.
+//   - A SQLite memory database ("sqlite://") is one database per engine,
+//     shared by all pooled connections, instead of one per thread.
+//   - SQLite connections get foreign_keys=on and busy_timeout=5000 unless
+//     the URL says otherwise.
+package alchemy

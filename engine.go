@@ -1,0 +1,491 @@
+package alchemy
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/go-alchemy/alchemy/dialects"
+)
+
+// Engine is the entry point of an application: a parsed URL, a dialect
+// and a *sql.DB whose connections come from one [QueuePool].
+//
+// Creating an Engine opens no connection; the first Connect, Begin or
+// statement does, and an unreachable server is reported then. An Engine
+// is safe for concurrent use; create one per database and share it.
+type Engine struct {
+	connector *Connector
+	db        *sql.DB
+}
+
+// CreateEngine parses url, applies opts (which override the URL's pool
+// settings) and returns an Engine. No connection is opened.
+//
+//	eng, err := alchemy.CreateEngine("postgresql://john:secret@localhost/app",
+//		alchemy.PoolSize(10), alchemy.MaxOverflow(5), alchemy.PoolRecycle(time.Hour))
+func CreateEngine(url string, opts ...Option) (*Engine, error) {
+	c, err := NewConnector(url, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return newEngine(c), nil
+}
+
+func newEngine(c *Connector) *Engine {
+	db := sql.OpenDB(c)
+	// The QueuePool is the only pool: database/sql keeps no idle
+	// connections and sets no limit of its own.
+	db.SetMaxIdleConns(0)
+	return &Engine{connector: c, db: db}
+}
+
+// DB returns the engine's *sql.DB, for code written against
+// database/sql. Closing it closes the engine.
+func (e *Engine) DB() *sql.DB { return e.db }
+
+// Pool returns the engine's pool.
+func (e *Engine) Pool() *QueuePool { return e.connector.pool }
+
+// Dialect returns the engine's dialect.
+func (e *Engine) Dialect() *dialects.Dialect { return e.connector.dialect }
+
+// URL returns a copy of the engine's URL.
+func (e *Engine) URL() *URL { return e.connector.URL() }
+
+// String returns "Engine(<url with the password masked>)".
+func (e *Engine) String() string { return "Engine(" + e.connector.url.String() + ")" }
+
+// Dispose closes the pool's idle connections; connections checked out
+// now are closed when they come back, and new ones are opened on demand.
+// Use it after a fork, a failover or a credentials change.
+func (e *Engine) Dispose() { e.connector.pool.Dispose() }
+
+// Close closes the engine: its *sql.DB and its pool.
+func (e *Engine) Close() error { return e.db.Close() }
+
+// ExecContext runs a statement on a pooled connection in autocommit mode
+// (as database/sql does), for code that takes any *sql.DB-like target.
+func (e *Engine) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return e.db.ExecContext(ctx, query, args...)
+}
+
+// QueryContext runs a query on a pooled connection, as (*sql.DB).QueryContext.
+func (e *Engine) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return e.db.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a query expected to return one row.
+func (e *Engine) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return e.db.QueryRowContext(ctx, query, args...)
+}
+
+// BeginTx starts a database/sql transaction on a pooled connection.
+func (e *Engine) BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error) {
+	return e.db.BeginTx(ctx, opts)
+}
+
+// Connect checks out a connection for a unit of work in SQLAlchemy's
+// "commit as you go" style: the first statement begins a transaction,
+// Commit or Rollback ends it, the next statement begins another, and
+// Close rolls back whatever was not committed before the connection goes
+// back to the pool. ctx bounds the checkout only.
+func (e *Engine) Connect(ctx context.Context) (*Conn, error) {
+	sc, err := e.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Conn{engine: e, sc: sc}, nil
+}
+
+// Begin runs fn inside a transaction on its own connection: commit when
+// fn returns nil, roll back when it returns an error or panics (the
+// panic continues after the rollback). The connection goes back to the
+// pool either way. Use [Engine.BeginTx] options through [Engine.BeginWith].
+func (e *Engine) Begin(ctx context.Context, fn func(*Conn) error) error {
+	return e.BeginWith(ctx, nil, fn)
+}
+
+// BeginWith is Begin with transaction options (isolation level, read-only).
+func (e *Engine) BeginWith(ctx context.Context, opts *sql.TxOptions, fn func(*Conn) error) (err error) {
+	c, err := e.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = c.Close() // rolls back
+			panic(p)
+		}
+		if cerr := c.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	if err := c.BeginTx(ctx, opts); err != nil {
+		return err
+	}
+	if err := fn(c); err != nil {
+		if rbErr := c.Rollback(); rbErr != nil {
+			return errors.Join(err, fmt.Errorf("alchemy: rollback after error: %w", rbErr))
+		}
+		return err
+	}
+	return c.Commit()
+}
+
+// ErrTransactionActive is returned by [Conn.BeginTx] when a transaction is
+// already open on the connection (begun explicitly or by a statement).
+var ErrTransactionActive = errors.New("alchemy: a transaction is already begun on this connection; commit or roll it back first")
+
+// ErrConnClosed is returned for any use of a [Conn] after Close.
+var ErrConnClosed = errors.New("alchemy: connection is closed")
+
+// ErrPendingRollback is returned for statements on a [Conn] whose
+// transaction failed because the connection was lost: call Rollback, and
+// the next statement runs on a fresh connection.
+var ErrPendingRollback = errors.New("alchemy: the connection was invalidated inside a transaction; call Rollback before proceeding")
+
+// Conn is one connection of an [Engine], used by one goroutine at a time.
+// Statements run inside a transaction that the first statement begins
+// (SQLAlchemy's autobegin); Commit and Rollback end it; Close rolls back
+// what is left and returns the connection to the pool.
+type Conn struct {
+	engine *Engine
+
+	mu           sync.Mutex
+	sc           *sql.Conn
+	tx           *sql.Tx
+	savepoints   []string // open savepoint names, innermost last
+	savepointSeq int      // never reset for the Conn's life, as SQLAlchemy
+	invalid      bool     // lost the connection inside a transaction
+	closed       bool
+}
+
+// Dialect returns the engine's dialect.
+func (c *Conn) Dialect() *dialects.Dialect { return c.engine.Dialect() }
+
+// Engine returns the engine the connection came from.
+func (c *Conn) Engine() *Engine { return c.engine }
+
+// InTransaction reports whether a transaction is open.
+func (c *Conn) InTransaction() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.tx != nil
+}
+
+// InNestedTransaction reports whether a savepoint is open.
+func (c *Conn) InNestedTransaction() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.savepoints) > 0
+}
+
+// BeginTx begins a transaction explicitly, with options. It fails with
+// ErrTransactionActive when one is already open.
+func (c *Conn) BeginTx(ctx context.Context, opts *sql.TxOptions) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.usableLocked(); err != nil {
+		return err
+	}
+	if c.tx != nil {
+		return ErrTransactionActive
+	}
+	return c.beginLocked(ctx, opts)
+}
+
+// beginLocked begins a transaction that lives until Commit, Rollback or
+// Close: it is detached from ctx's cancellation, because database/sql
+// rolls a transaction back when its context ends and the context of one
+// statement must not decide the fate of the next ones.
+func (c *Conn) beginLocked(ctx context.Context, opts *sql.TxOptions) error {
+	if c.sc == nil {
+		sc, err := c.engine.db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		c.sc = sc
+	}
+	tx, err := c.sc.BeginTx(context.WithoutCancel(ctx), opts)
+	if err != nil {
+		return err
+	}
+	c.tx = tx
+	return nil
+}
+
+func (c *Conn) usableLocked() error {
+	if c.closed {
+		return ErrConnClosed
+	}
+	if c.invalid {
+		return ErrPendingRollback
+	}
+	return nil
+}
+
+// txFor returns the open transaction, beginning one if needed.
+func (c *Conn) txFor(ctx context.Context) (*sql.Tx, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.usableLocked(); err != nil {
+		return nil, err
+	}
+	if c.tx == nil {
+		if err := c.beginLocked(ctx, nil); err != nil {
+			return nil, err
+		}
+	}
+	return c.tx, nil
+}
+
+// checkErr marks the Conn invalid when err means the connection is gone.
+func (c *Conn) checkErr(err error) error {
+	if err != nil && c.engine.Dialect().Disconnected(err) {
+		c.mu.Lock()
+		c.invalid = true
+		c.mu.Unlock()
+	}
+	return err
+}
+
+// Exec runs a statement inside the connection's transaction.
+func (c *Conn) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	tx, err := c.txFor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := tx.ExecContext(ctx, query, args...)
+	return res, c.checkErr(err)
+}
+
+// Query runs a query inside the connection's transaction. Close the rows
+// before the next statement.
+func (c *Conn) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	tx, err := c.txFor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, query, args...)
+	return rows, c.checkErr(err)
+}
+
+// QueryRow runs a query expected to return at most one row; errors are
+// deferred to the row's Scan, as database/sql does.
+func (c *Conn) QueryRow(ctx context.Context, query string, args ...any) *Row {
+	tx, err := c.txFor(ctx)
+	if err != nil {
+		return &Row{err: err}
+	}
+	return &Row{row: tx.QueryRowContext(ctx, query, args...), conn: c}
+}
+
+// Row is the result of [Conn.QueryRow]: *sql.Row plus the errors of
+// the Conn itself (closed, pending rollback).
+type Row struct {
+	row  *sql.Row
+	conn *Conn
+	err  error
+}
+
+// Scan copies the row's columns into dest, as (*sql.Row).Scan; it returns
+// sql.ErrNoRows when there was no row.
+func (r *Row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.conn.checkErr(r.row.Scan(dest...))
+}
+
+// Err returns the error of the query, if any, without scanning.
+func (r *Row) Err() error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.row.Err()
+}
+
+// ExecContext is Exec, so that a Conn is a target for the metadata and
+// sqlexpr packages (as *sql.Tx is).
+func (c *Conn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return c.Exec(ctx, query, args...)
+}
+
+// QueryContext is Query, for the same reason as ExecContext.
+func (c *Conn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return c.Query(ctx, query, args...)
+}
+
+// Commit commits the open transaction; without one it does nothing.
+func (c *Conn) Commit() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.usableLocked(); err != nil {
+		return err
+	}
+	if c.tx == nil {
+		return nil
+	}
+	err := c.tx.Commit()
+	c.tx, c.savepoints = nil, nil
+	return err
+}
+
+// Rollback rolls back the open transaction; without one it does nothing.
+// After a lost connection it also clears the invalid state: the next
+// statement runs on a fresh connection.
+func (c *Conn) Rollback() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return ErrConnClosed
+	}
+	if c.invalid {
+		if c.tx != nil {
+			_ = c.tx.Rollback() // the connection is gone; the error says so again
+		}
+		if c.sc != nil {
+			_ = c.sc.Close()
+		}
+		c.tx, c.sc, c.savepoints, c.invalid = nil, nil, nil, false
+		return nil
+	}
+	if c.tx == nil {
+		return nil
+	}
+	err := c.tx.Rollback()
+	c.tx, c.savepoints = nil, nil
+	return err
+}
+
+// Close rolls back an open transaction and returns the connection to the
+// pool. Closing twice is a no-op.
+func (c *Conn) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil
+	}
+	c.closed = true
+	var err error
+	if c.tx != nil {
+		if rbErr := c.tx.Rollback(); rbErr != nil && !c.invalid && !errors.Is(rbErr, sql.ErrTxDone) {
+			err = rbErr
+		}
+		c.tx = nil
+	}
+	if c.sc != nil {
+		if cerr := c.sc.Close(); err == nil {
+			err = cerr
+		}
+		c.sc = nil
+	}
+	return err
+}
+
+// Savepoint is a nested transaction begun by [Conn.BeginNested].
+type Savepoint struct {
+	conn *Conn
+	name string
+	done bool
+}
+
+// Name returns the savepoint's name (sa_savepoint_N).
+func (s *Savepoint) Name() string { return s.name }
+
+// BeginNested opens a savepoint named sa_savepoint_N (N counts up for the
+// connection's life), beginning the outer transaction first if none is
+// open. The outer transaction stays open after the savepoint ends.
+func (c *Conn) BeginNested(ctx context.Context) (*Savepoint, error) {
+	if !c.Dialect().Features.Savepoints {
+		return nil, fmt.Errorf("%w: dialect %s has no savepoints", ErrUnsupported, c.Dialect().Name)
+	}
+	tx, err := c.txFor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.savepointSeq++
+	name := "sa_savepoint_" + strconv.Itoa(c.savepointSeq)
+	c.mu.Unlock()
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
+		return nil, c.checkErr(err)
+	}
+	c.mu.Lock()
+	c.savepoints = append(c.savepoints, name)
+	c.mu.Unlock()
+	return &Savepoint{conn: c, name: name}, nil
+}
+
+// Commit releases the savepoint (RELEASE SAVEPOINT), keeping its work in
+// the outer transaction.
+func (s *Savepoint) Commit(ctx context.Context) error {
+	return s.end(ctx, "RELEASE SAVEPOINT ")
+}
+
+// Rollback undoes the work done since the savepoint (ROLLBACK TO
+// SAVEPOINT); the outer transaction goes on.
+func (s *Savepoint) Rollback(ctx context.Context) error {
+	return s.end(ctx, "ROLLBACK TO SAVEPOINT ")
+}
+
+func (s *Savepoint) end(ctx context.Context, verb string) error {
+	if s.done {
+		return fmt.Errorf("alchemy: savepoint %s is already ended", s.name)
+	}
+	c := s.conn
+	c.mu.Lock()
+	tx := c.tx
+	idx := -1
+	for i, n := range c.savepoints {
+		if n == s.name {
+			idx = i
+		}
+	}
+	err := c.usableLocked()
+	c.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if tx == nil || idx < 0 {
+		return fmt.Errorf("alchemy: savepoint %s no longer exists (its transaction ended)", s.name)
+	}
+	if _, err := tx.ExecContext(ctx, verb+s.name); err != nil {
+		return c.checkErr(err)
+	}
+	s.done = true
+	c.mu.Lock()
+	// Ending a savepoint ends the savepoints opened inside it too.
+	if idx < len(c.savepoints) {
+		c.savepoints = c.savepoints[:idx]
+	}
+	c.mu.Unlock()
+	return nil
+}
+
+// Nested runs fn inside a savepoint: released when fn returns nil, rolled
+// back to when fn returns an error or panics (the panic continues). The
+// outer transaction stays open either way.
+func (c *Conn) Nested(ctx context.Context, fn func(*Conn) error) (err error) {
+	sp, err := c.BeginNested(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sp.Rollback(ctx)
+			panic(p)
+		}
+	}()
+	if err := fn(c); err != nil {
+		if rbErr := sp.Rollback(ctx); rbErr != nil {
+			return errors.Join(err, rbErr)
+		}
+		return err
+	}
+	return sp.Commit(ctx)
+}

@@ -1,0 +1,419 @@
+package alchemy
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// URL is a parsed SQLAlchemy database URL:
+//
+//	dialect[+driver]://[user[:password]@][host][:port][/database][?key=value&…]
+//
+// Examples:
+//
+//	postgresql+pgx://john:secret@localhost:5432/test_db?pool_size=10&max_overflow=5
+//	mysql://root@127.0.0.1:3306/test?parseTime=true
+//	sqlite:///relative/app.db     (a path relative to the working directory)
+//	sqlite:////abs/path/app.db    (an absolute path)
+//	sqlite://  and  sqlite:///:memory:   (an in-memory database)
+//
+// User, password and database are percent-decoded; a password containing
+// '@', ':' or '/' must be percent-encoded (%40, %3A, %2F). Host and port
+// are taken as written; an IPv6 host is written in brackets. Query values
+// are form-decoded, and a repeated key keeps all of its values.
+//
+// The query keys pool_size, max_overflow, pool_timeout, pool_recycle,
+// pool_pre_ping, pool_use_lifo and pool_reset_on_return configure the
+// pool (see [PoolConfigFromURL]); every other key is passed to the
+// underlying driver.
+//
+// String never shows the password; [URL.RenderAsString] does when asked.
+type URL struct {
+	Dialect  string // as written, e.g. "postgresql" or its alias "postgres"
+	Driver   string // empty: the dialect's default driver
+	Username string
+	Password string
+	// PasswordSet distinguishes an empty password ("user:@host") from
+	// none ("user@host").
+	PasswordSet bool
+	Host        string // without brackets
+	Port        int    // 0: the driver's default
+	Database    string
+	Query       url.Values // never nil after ParseURL
+}
+
+// URLError reports a URL that cannot be used. Its text shows the URL with
+// the password replaced by "***".
+type URLError struct {
+	URL string // masked
+	Msg string
+	Err error // the underlying cause, if any
+}
+
+func (e *URLError) Error() string {
+	s := "alchemy: invalid URL " + strconv.Quote(e.URL) + ": " + e.Msg
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns the underlying cause.
+func (e *URLError) Unwrap() error { return e.Err }
+
+// ParseURL parses a SQLAlchemy URL. It does not check that the dialect
+// is registered; the connector does that.
+func ParseURL(raw string) (*URL, error) {
+	bad := func(msg string, err error) (*URL, error) {
+		return nil, &URLError{URL: maskRawURL(raw), Msg: msg, Err: err}
+	}
+	name, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return bad(`expected "dialect[+driver]://…"`, nil)
+	}
+	if name == "" || strings.Trim(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+") != "" {
+		return bad("the dialect name may hold only letters, digits, '_' and one '+'", nil)
+	}
+	u := &URL{Query: url.Values{}}
+	u.Dialect, u.Driver, _ = strings.Cut(name, "+")
+	if u.Dialect == "" || strings.Contains(u.Driver, "+") || (strings.Contains(name, "+") && u.Driver == "") {
+		return bad(`expected "dialect" or "dialect+driver" before "://"`, nil)
+	}
+	rest, query, hasQuery := strings.Cut(rest, "?")
+	if hasQuery {
+		q, err := url.ParseQuery(query)
+		if err != nil {
+			return bad("malformed query", err)
+		}
+		u.Query = q
+	}
+	rest, err := u.parseUserinfo(rest)
+	if err != nil {
+		return bad("malformed user or password", err)
+	}
+	rest, msg := u.parseHostPort(rest)
+	if msg != "" {
+		return bad(msg, nil)
+	}
+	if rest != "" {
+		// rest starts with '/': the database runs to the query.
+		db, err := url.PathUnescape(rest[1:])
+		if err != nil {
+			return bad("malformed database name", err)
+		}
+		u.Database = db
+	}
+	return u, nil
+}
+
+// parseUserinfo consumes "user[:password]@" when present. The user runs
+// to the first ':', '/' or '@'; the password runs to the first '@'.
+func (u *URL) parseUserinfo(s string) (string, error) {
+	i := strings.IndexAny(s, ":/@")
+	if i < 0 || s[i] == '/' {
+		return s, nil
+	}
+	user := s[:i]
+	var pass string
+	hasPass := false
+	rest := s[i+1:]
+	if s[i] == ':' {
+		at := strings.IndexByte(rest, '@')
+		if at < 0 {
+			return s, nil // the ':' starts a port, not a password
+		}
+		pass, rest, hasPass = rest[:at], rest[at+1:], true
+	}
+	var err error
+	if u.Username, err = url.PathUnescape(user); err != nil {
+		return "", errors.New("bad percent-encoding in the user name")
+	}
+	if hasPass {
+		if u.Password, err = url.PathUnescape(pass); err != nil {
+			// The message must not quote the password.
+			return "", errors.New("bad percent-encoding in the password")
+		}
+		u.PasswordSet = true
+	}
+	return rest, nil
+}
+
+// parseHostPort consumes "host[:port]" or "[ipv6][:port]" and returns the
+// remainder (empty or starting with '/') or a message on error.
+func (u *URL) parseHostPort(s string) (string, string) {
+	if strings.HasPrefix(s, "[") {
+		end := strings.IndexByte(s, ']')
+		if end < 0 {
+			return "", "unterminated '[' in the IPv6 host"
+		}
+		u.Host, s = s[1:end], s[end+1:]
+		if u.Host == "" {
+			return "", "empty IPv6 host"
+		}
+		if s != "" && s[0] != ':' && s[0] != '/' {
+			return "", "unexpected text after the IPv6 host"
+		}
+	} else {
+		end := strings.IndexAny(s, ":/")
+		if end < 0 {
+			end = len(s)
+		}
+		u.Host, s = s[:end], s[end:]
+	}
+	if strings.HasPrefix(s, ":") {
+		end := strings.IndexByte(s, '/')
+		if end < 0 {
+			end = len(s)
+		}
+		port := s[1:end]
+		s = s[end:]
+		if port != "" {
+			n, err := strconv.Atoi(port)
+			if err != nil || n < 1 || n > 65535 {
+				return "", fmt.Sprintf("port %q is not a number between 1 and 65535", port)
+			}
+			u.Port = n
+		}
+	}
+	return s, ""
+}
+
+// String returns the URL with the password shown as "***".
+func (u *URL) String() string { return u.RenderAsString(true) }
+
+// RenderAsString returns the URL, with the password as "***" when
+// hidePassword is true. The unmasked form parses back to an equal URL.
+func (u *URL) RenderAsString(hidePassword bool) string {
+	var b strings.Builder
+	b.WriteString(u.Dialect)
+	if u.Driver != "" {
+		b.WriteByte('+')
+		b.WriteString(u.Driver)
+	}
+	b.WriteString("://")
+	if u.Username != "" || u.PasswordSet {
+		b.WriteString(escapeUserinfo(u.Username))
+		if u.PasswordSet {
+			b.WriteByte(':')
+			if hidePassword {
+				b.WriteString("***")
+			} else {
+				b.WriteString(escapeUserinfo(u.Password))
+			}
+		}
+		b.WriteByte('@')
+	}
+	if strings.Contains(u.Host, ":") || strings.HasPrefix(u.Host, "[") {
+		b.WriteString("[" + u.Host + "]")
+	} else {
+		b.WriteString(u.Host)
+	}
+	if u.Port != 0 {
+		b.WriteByte(':')
+		b.WriteString(strconv.Itoa(u.Port))
+	}
+	if u.Database != "" {
+		b.WriteByte('/')
+		b.WriteString(escapeDatabase(u.Database))
+	}
+	if len(u.Query) > 0 {
+		b.WriteByte('?')
+		b.WriteString(u.Query.Encode()) // sorted by key
+	}
+	return b.String()
+}
+
+// escapeUserinfo percent-encodes what would end the user or password
+// field, '%' itself, and bytes outside printable ASCII.
+func escapeUserinfo(s string) string { return escapeBytes(s, "%@:/?#[]") }
+
+// escapeDatabase keeps '/' and ':' (file paths, ":memory:").
+func escapeDatabase(s string) string { return escapeBytes(s, "%?#") }
+
+func escapeBytes(s, special string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || strings.IndexByte(special, c) >= 0 {
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// maskRawURL hides the password of a URL that may not parse: whatever
+// lies between the first ':' after the scheme and the last '@' of the
+// authority becomes "***".
+func maskRawURL(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		if strings.Contains(raw, "@") {
+			return "***"
+		}
+		return raw
+	}
+	rest, query, hasQuery := strings.Cut(rest, "?")
+	at := strings.LastIndexByte(rest, '@')
+	if at >= 0 {
+		if colon := strings.IndexByte(rest[:at], ':'); colon >= 0 {
+			rest = rest[:colon+1] + "***" + rest[at:]
+		}
+	}
+	out := scheme + "://" + rest
+	if hasQuery {
+		out += "?" + query
+	}
+	return out
+}
+
+// Pool setting keys recognised in a URL's query.
+const (
+	keyPoolSize      = "pool_size"
+	keyMaxOverflow   = "max_overflow"
+	keyPoolTimeout   = "pool_timeout"
+	keyPoolRecycle   = "pool_recycle"
+	keyPoolPrePing   = "pool_pre_ping"
+	keyPoolUseLIFO   = "pool_use_lifo"
+	keyPoolResetMode = "pool_reset_on_return"
+)
+
+var poolKeys = map[string]bool{
+	keyPoolSize: true, keyMaxOverflow: true, keyPoolTimeout: true, keyPoolRecycle: true,
+	keyPoolPrePing: true, keyPoolUseLIFO: true, keyPoolResetMode: true,
+}
+
+// DriverQuery returns the query keys meant for the underlying driver:
+// all of them but the pool settings.
+func (u *URL) DriverQuery() url.Values {
+	q := url.Values{}
+	for k, v := range u.Query {
+		if !poolKeys[k] {
+			q[k] = append([]string(nil), v...)
+		}
+	}
+	return q
+}
+
+// PoolConfigFromURL applies the URL's pool settings to base and returns
+// the result. Keys and defaults (SQLAlchemy's):
+//
+//	pool_size             5     idle connections kept; 0 = no limit
+//	max_overflow          10    connections opened beyond pool_size; -1 = no limit
+//	pool_timeout          30    seconds to wait for a connection (fractions allowed; "none" = no limit)
+//	pool_recycle          -1    seconds after which a connection is replaced at checkout; -1 = never
+//	pool_pre_ping         false test each connection at checkout and replace it if dead
+//	pool_use_lifo         false reuse the most recently returned connection first
+//	pool_reset_on_return  rollback  rollback | commit | none
+//
+// An unknown key that starts with "pool_" is an error rather than being
+// passed to the driver, so a misspelt setting never goes unnoticed.
+func PoolConfigFromURL(u *URL, base PoolConfig) (PoolConfig, error) {
+	cfg := base
+	keys := make([]string, 0, len(u.Query))
+	for k := range u.Query {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !poolKeys[k] {
+			if strings.HasPrefix(k, "pool_") {
+				return cfg, u.configError(k, "unknown pool setting (known: pool_size, max_overflow, pool_timeout, pool_recycle, pool_pre_ping, pool_use_lifo, pool_reset_on_return)")
+			}
+			continue
+		}
+		v := u.Query.Get(k)
+		if err := applyPoolKey(&cfg, k, v); err != nil {
+			return cfg, u.configError(k, err.Error())
+		}
+	}
+	return cfg, nil
+}
+
+func (u *URL) configError(key, msg string) error {
+	return &URLError{URL: u.String(), Msg: key + ": " + msg}
+}
+
+func applyPoolKey(cfg *PoolConfig, key, v string) error {
+	switch key {
+	case keyPoolSize:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return fmt.Errorf("%q is not a whole number ≥ 0", v)
+		}
+		cfg.Size = n
+	case keyMaxOverflow:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < -1 {
+			return fmt.Errorf("%q is not a whole number ≥ -1 (-1 = no limit)", v)
+		}
+		cfg.MaxOverflow = n
+	case keyPoolTimeout:
+		d, err := parseSeconds(v, true)
+		if err != nil {
+			return err
+		}
+		cfg.Timeout = d
+	case keyPoolRecycle:
+		d, err := parseSeconds(v, false)
+		if err != nil {
+			return err
+		}
+		cfg.Recycle = d
+	case keyPoolPrePing, keyPoolUseLIFO:
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a boolean (true or false)", v)
+		}
+		if key == keyPoolPrePing {
+			cfg.PrePing = b
+		} else {
+			cfg.UseLIFO = b
+		}
+	case keyPoolResetMode:
+		m, err := ParseResetMode(v)
+		if err != nil {
+			return err
+		}
+		cfg.ResetOnReturn = m
+	}
+	return nil
+}
+
+// noTimeout stands for "wait as long as the caller's context allows".
+const noTimeout = time.Duration(math.MaxInt64)
+
+// parseSeconds reads a number of seconds (fractions allowed). For a
+// timeout, "none" means no limit; for recycle, -1 means off.
+func parseSeconds(v string, timeout bool) (time.Duration, error) {
+	if timeout && strings.EqualFold(v, "none") {
+		return noTimeout, nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, fmt.Errorf("%q is not a number of seconds", v)
+	}
+	if !timeout && (f == -1 || f == 0) {
+		return 0, nil // recycle off
+	}
+	if f < 0 {
+		if timeout {
+			return 0, fmt.Errorf("%q: a timeout cannot be negative", v)
+		}
+		return 0, fmt.Errorf("%q: use -1 to turn recycling off", v)
+	}
+	if f*float64(time.Second) >= float64(math.MaxInt64) {
+		return noTimeout, nil
+	}
+	return time.Duration(f * float64(time.Second)), nil
+}

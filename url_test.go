@@ -1,0 +1,214 @@
+package alchemy
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseURL(t *testing.T) {
+	tests := []struct {
+		in   string
+		want URL
+	}{
+		{"postgresql+pgx://john:secret@localhost:5432/test_db?pool_size=10&max_overflow=5",
+			URL{Dialect: "postgresql", Driver: "pgx", Username: "john", Password: "secret", PasswordSet: true,
+				Host: "localhost", Port: 5432, Database: "test_db",
+				Query: url.Values{"pool_size": {"10"}, "max_overflow": {"5"}}}},
+		{"mysql://root@127.0.0.1:3306/test",
+			URL{Dialect: "mysql", Username: "root", Host: "127.0.0.1", Port: 3306, Database: "test", Query: url.Values{}}},
+		{"postgresql+psycopg2://scott:p%40ss%2Fw%3Ard@host:5433/db?sslmode=require",
+			URL{Dialect: "postgresql", Driver: "psycopg2", Username: "scott", Password: "p@ss/w:rd", PasswordSet: true,
+				Host: "host", Port: 5433, Database: "db", Query: url.Values{"sslmode": {"require"}}}},
+		{"postgresql://us%20er:p%2Bw+x@h/my%20db?x=a+b%20c",
+			URL{Dialect: "postgresql", Username: "us er", Password: "p+w+x", PasswordSet: true,
+				Host: "h", Database: "my db", Query: url.Values{"x": {"a b c"}}}},
+		{"postgresql://user:@h/db", URL{Dialect: "postgresql", Username: "user", PasswordSet: true, Host: "h", Database: "db", Query: url.Values{}}},
+		{"postgresql://h/db?a=1&a=2", URL{Dialect: "postgresql", Host: "h", Database: "db", Query: url.Values{"a": {"1", "2"}}}},
+		{"postgresql://u:pw@[::1]:5432/db", URL{Dialect: "postgresql", Username: "u", Password: "pw", PasswordSet: true, Host: "::1", Port: 5432, Database: "db", Query: url.Values{}}},
+		{"postgresql://[fe80::1%25eth0]/db", URL{Dialect: "postgresql", Host: "fe80::1%25eth0", Database: "db", Query: url.Values{}}},
+		{"postgres://h", URL{Dialect: "postgres", Host: "h", Query: url.Values{}}},
+		{"postgresql://h:5432", URL{Dialect: "postgresql", Host: "h", Port: 5432, Query: url.Values{}}},
+		{"sqlite:///relative.db", URL{Dialect: "sqlite", Database: "relative.db", Query: url.Values{}}},
+		{"sqlite:////abs/path.db", URL{Dialect: "sqlite", Database: "/abs/path.db", Query: url.Values{}}},
+		{"sqlite://", URL{Dialect: "sqlite", Query: url.Values{}}},
+		{"sqlite:///:memory:", URL{Dialect: "sqlite", Database: ":memory:", Query: url.Values{}}},
+		{"sqlite:///dir@x/file.db", URL{Dialect: "sqlite", Database: "dir@x/file.db", Query: url.Values{}}},
+		{"sqlite+modernc:///app.db?journal_mode=wal", URL{Dialect: "sqlite", Driver: "modernc", Database: "app.db", Query: url.Values{"journal_mode": {"wal"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseURL(tt.in)
+			if err != nil {
+				t.Fatalf("ParseURL: %v", err)
+			}
+			if diff := cmp.Diff(tt.want, *got); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+			again, err := ParseURL(got.RenderAsString(false))
+			if err != nil {
+				t.Fatalf("reparse of %q: %v", got.RenderAsString(false), err)
+			}
+			if diff := cmp.Diff(got, again); diff != "" {
+				t.Errorf("render/parse round trip (-first +second):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestURLStringMasksPassword(t *testing.T) {
+	tests := []struct{ in, masked, revealed string }{
+		{"postgresql+pgx://john:secret@localhost:5432/db", "postgresql+pgx://john:***@localhost:5432/db", "postgresql+pgx://john:secret@localhost:5432/db"},
+		{"postgresql://user:@h/db", "postgresql://user:***@h/db", "postgresql://user:@h/db"},
+		{"postgresql://us%40er:p%40ss%2Fw%3Ard%25@h/d?k=v+w", "postgresql://us%40er:***@h/d?k=v+w", "postgresql://us%40er:p%40ss%2Fw%3Ard%25@h/d?k=v+w"},
+		{"mysql://root@h/db?b=2&a=1", "mysql://root@h/db?a=1&b=2", "mysql://root@h/db?a=1&b=2"},
+		{"postgresql://u:pw@[::1]:5432/db", "postgresql://u:***@[::1]:5432/db", "postgresql://u:pw@[::1]:5432/db"},
+	}
+	for _, tt := range tests {
+		u, err := ParseURL(tt.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := u.String(); got != tt.masked {
+			t.Errorf("String() = %q, want %q", got, tt.masked)
+		}
+		if got := u.RenderAsString(false); got != tt.revealed {
+			t.Errorf("RenderAsString(false) = %q, want %q", got, tt.revealed)
+		}
+	}
+}
+
+func TestParseURLErrors(t *testing.T) {
+	const secret = "s3cr3t-pw"
+	tests := []struct{ in, want string }{
+		{"not a url", `expected "dialect[+driver]://…"`},
+		{"://h/db", "dialect name"},
+		{"post gres://h/db", "dialect name"},
+		{"postgresql+://h/db", `expected "dialect" or "dialect+driver"`},
+		{"postgresql+pgx+x://h/db", `expected "dialect" or "dialect+driver"`},
+		{"postgresql://u:" + secret + "@h:abc/db", `port "abc"`},
+		{"postgresql://u:" + secret + "@h:0/db", `port "0"`},
+		{"postgresql://u:" + secret + "@h:70000/db", `port "70000"`},
+		{"postgresql://u:" + secret + "@[::1/db", "unterminated '['"},
+		{"postgresql://u:" + secret + "@[::1]x/db", "after the IPv6 host"},
+		{"postgresql://u%zz:" + secret + "@h/db", "user name"},
+		{"postgresql://u:" + secret + "%zz@h/db", "bad percent-encoding in the password"},
+		{"postgresql://u:" + secret + "@h/db?a=%zz", "malformed query"},
+		{"postgresql://u:" + secret + "@h/d%zzb", "malformed database name"},
+	}
+	for _, tt := range tests {
+		_, err := ParseURL(tt.in)
+		if err == nil {
+			t.Errorf("ParseURL(%q): no error", tt.in)
+			continue
+		}
+		if !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("ParseURL(%q) = %q, want it to mention %q", tt.in, err, tt.want)
+		}
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("ParseURL(%q) error shows the password: %q", tt.in, err)
+		}
+		var ue *URLError
+		if !errors.As(err, &ue) {
+			t.Errorf("ParseURL(%q) error is %T, want *URLError", tt.in, err)
+		}
+	}
+}
+
+func TestPoolConfigFromURL(t *testing.T) {
+	u, err := ParseURL("postgresql://h/db?pool_size=10&max_overflow=-1&pool_timeout=2.5&pool_recycle=3600&pool_pre_ping=true&pool_use_lifo=1&pool_reset_on_return=commit&sslmode=disable")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := PoolConfigFromURL(u, DefaultPoolConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Size != 10 || cfg.MaxOverflow != -1 || cfg.Timeout != 2500*time.Millisecond || cfg.Recycle != time.Hour ||
+		!cfg.PrePing || !cfg.UseLIFO || cfg.ResetOnReturn != ResetCommit {
+		t.Errorf("config = %+v", cfg)
+	}
+	if q := u.DriverQuery(); len(q) != 1 || q.Get("sslmode") != "disable" {
+		t.Errorf("DriverQuery() = %v, want only sslmode", q)
+	}
+	def, _ := ParseURL("postgresql://h/db?pool_recycle=-1")
+	cfg, err = PoolConfigFromURL(def, DefaultPoolConfig())
+	if err != nil || cfg.Size != 5 || cfg.MaxOverflow != 10 || cfg.Timeout != 30*time.Second || cfg.Recycle != 0 || cfg.ResetOnReturn != ResetRollback {
+		t.Errorf("defaults = %+v, %v", cfg, err)
+	}
+}
+
+func TestPoolConfigFromURLErrors(t *testing.T) {
+	tests := []struct{ query, want string }{
+		{"pool_size=-1", "pool_size"},
+		{"pool_size=five", "pool_size"},
+		{"max_overflow=-2", "max_overflow"},
+		{"pool_timeout=soon", "pool_timeout"},
+		{"pool_timeout=-3", "cannot be negative"},
+		{"pool_timeout=NaN", "pool_timeout"},
+		{"pool_recycle=-5", "use -1"},
+		{"pool_pre_ping=maybe", "pool_pre_ping"},
+		{"pool_use_lifo=2", "pool_use_lifo"},
+		{"pool_reset_on_return=bogus", "bogus"},
+		{"pool_sise=3", "unknown pool setting"},
+	}
+	for _, tt := range tests {
+		u, err := ParseURL("postgresql://u:hunter2@h/db?" + tt.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = PoolConfigFromURL(u, DefaultPoolConfig())
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want it to mention %q", tt.query, err, tt.want)
+			continue
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%s: error shows the password: %v", tt.query, err)
+		}
+	}
+}
+
+func TestMaskRawURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"postgresql://u:pw@h:x/db", "postgresql://u:***@h:x/db"},
+		{"postgresql://u:p@w@h/db", "postgresql://u:***@h/db"},
+		{"postgresql://h:5432/db", "postgresql://h:5432/db"},
+		{"garbage u:pw@h", "***"},
+	}
+	for _, tt := range tests {
+		if got := maskRawURL(tt.in); got != tt.want {
+			t.Errorf("maskRawURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzParseURL(f *testing.F) {
+	for _, s := range []string{
+		"postgresql+pgx://john:secret@localhost:5432/test_db?pool_size=10",
+		"mysql://root@127.0.0.1:3306/test", "sqlite:///app.db", "sqlite://", "sqlite:////abs/x.db",
+		"postgresql://us%40er:p%40ss%2Fw%3Ard%25@[::1]:1/d?k=v+w&k=2", "a+b://:@:1/%2F?",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		u, err := ParseURL(s)
+		if err != nil {
+			return
+		}
+		rendered := u.RenderAsString(false)
+		again, err := ParseURL(rendered)
+		if err != nil {
+			t.Fatalf("ParseURL(%q) ok, but its rendering %q does not parse: %v", s, rendered, err)
+		}
+		if diff := cmp.Diff(u, again); diff != "" {
+			t.Fatalf("round trip of %q via %q changed the URL:\n%s", s, rendered, diff)
+		}
+		if u.PasswordSet && strings.Contains(u.String(), ":"+escapeUserinfo(u.Password)+"@") && u.Password != "***" {
+			t.Fatalf("String() of %q shows the password", s)
+		}
+	})
+}
