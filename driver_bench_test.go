@@ -1,0 +1,115 @@
+package alchemy_test
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"io"
+	"testing"
+
+	"github.com/go-alchemy/alchemy/dialects"
+)
+
+// A no-op driver: every statement succeeds at once, so the benchmarks
+// below measure only the connection handling around it.
+type noopDriver struct{}
+
+func (noopDriver) Open(string) (driver.Conn, error) { return noopConn{}, nil }
+
+type noopConn struct{}
+
+func (noopConn) Prepare(string) (driver.Stmt, error) { return noopStmt{}, nil }
+func (noopConn) Close() error                        { return nil }
+func (noopConn) Begin() (driver.Tx, error)           { return noopTx{}, nil }
+func (noopConn) ExecContext(context.Context, string, []driver.NamedValue) (driver.Result, error) {
+	return driver.RowsAffected(1), nil
+}
+
+type noopStmt struct{}
+
+func (noopStmt) Close() error                               { return nil }
+func (noopStmt) NumInput() int                              { return -1 }
+func (noopStmt) Exec([]driver.Value) (driver.Result, error) { return driver.RowsAffected(1), nil }
+func (noopStmt) Query([]driver.Value) (driver.Rows, error)  { return noopRows{}, nil }
+
+type noopRows struct{}
+
+func (noopRows) Columns() []string         { return nil }
+func (noopRows) Close() error              { return nil }
+func (noopRows) Next([]driver.Value) error { return io.EOF }
+func (noopTx) Commit() error               { return nil }
+func (noopTx) Rollback() error             { return nil }
+
+type noopTx struct{}
+
+type noopConnector struct{}
+
+func (noopConnector) Connect(context.Context) (driver.Conn, error) { return noopConn{}, nil }
+func (noopConnector) Driver() driver.Driver                        { return noopDriver{} }
+
+// channelConnector is the simplest external pool under database/sql: a
+// buffered channel of connections, released through Close.
+type channelConnector struct{ ch chan *chanConn }
+
+type chanConn struct {
+	noopConn
+	home chan *chanConn
+}
+
+func (c *chanConn) Close() error { c.home <- c; return nil }
+
+func (c channelConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	select {
+	case cn := <-c.ch:
+		return cn, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+func (channelConnector) Driver() driver.Driver { return noopDriver{} }
+
+func init() {
+	dialects.RegisterDriver("", dialects.Driver{
+		Name:          "noop",
+		OpenConnector: func(dialects.ConnParams) (driver.Connector, error) { return noopConnector{}, nil },
+	})
+}
+
+// BenchmarkDropInExec compares db.ExecContext through "alchemy" with the
+// same no-op driver under plain database/sql: with database/sql's own
+// idle list, and with no idle list over an external channel pool (the
+// floor for any pool that lives under database/sql).
+func BenchmarkDropInExec(b *testing.B) {
+	ctx := context.Background()
+	run := func(b *testing.B, db *sql.DB) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := db.ExecContext(ctx, "SELECT 1"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("database-sql-idle-list", func(b *testing.B) {
+		db := sql.OpenDB(noopConnector{})
+		defer db.Close()
+		run(b, db)
+	})
+	b.Run("database-sql-channel-pool-no-idle", func(b *testing.B) {
+		cc := channelConnector{ch: make(chan *chanConn, 5)}
+		for i := 0; i < 5; i++ {
+			cc.ch <- &chanConn{home: cc.ch}
+		}
+		db := sql.OpenDB(cc)
+		db.SetMaxIdleConns(0)
+		defer db.Close()
+		run(b, db)
+	})
+	b.Run("alchemy", func(b *testing.B) {
+		db, err := sql.Open("alchemy", "sqlite+noop://")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		run(b, db)
+	})
+}
