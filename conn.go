@@ -30,8 +30,21 @@ type conn struct {
 	closed bool
 }
 
+// newConn returns the wrapper for a checkout of pc. Each pooled
+// connection keeps one wrapper, reset here: database/sql drops its
+// reference to a driver.Conn when it closes it, so the wrapper is free
+// again by the time the connection is checked out once more.
 func newConn(c *Connector, pc *PooledConn) *conn {
-	return &conn{c: c, pc: pc, raw: pc.Conn()}
+	cn := pc.wrapper
+	if cn == nil {
+		cn = &conn{c: c, pc: pc, raw: pc.Conn()}
+		pc.wrapper = cn
+		return cn
+	}
+	cn.mu.Lock()
+	cn.broken, cn.tx, cn.closed = nil, nil, false
+	cn.mu.Unlock()
+	return cn
 }
 
 // note records err when it means the connection is gone, and returns it

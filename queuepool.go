@@ -293,6 +293,10 @@ type PooledConn struct {
 	gen       uint64
 	createdAt time.Time
 	state     atomic.Int32
+	// wrapper is the connector's driver.Conn for this connection, reused
+	// at every checkout so that the drop-in path allocates none; only
+	// the goroutine that has the connection checked out touches it.
+	wrapper *conn
 }
 
 const errReleasedTwice = "alchemy: PooledConn released twice"
