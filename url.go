@@ -197,7 +197,9 @@ func (u *URL) RenderAsString(hidePassword bool) string {
 		b.WriteString(u.Driver)
 	}
 	b.WriteString("://")
-	if u.Username != "" || u.PasswordSet {
+	// A host that contains '@' needs the userinfo separator even when
+	// there is no user, or it would be read as the userinfo.
+	if u.Username != "" || u.PasswordSet || strings.Contains(u.Host, "@") {
 		b.WriteString(escapeUserinfo(u.Username))
 		if u.PasswordSet {
 			b.WriteByte(':')
