@@ -253,8 +253,11 @@ func (c *Conn) checkErr(err error) error {
 	return err
 }
 
-// Exec runs a statement inside the connection's transaction.
-func (c *Conn) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+// ExecContext runs a SQL string inside the connection's transaction,
+// beginning one if none is open. Arguments use the driver's placeholder
+// style ($1 on PostgreSQL, ? elsewhere); for portable SQL use
+// [Conn.Execute] with sqlexpr.Text.
+func (c *Conn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	tx, err := c.txFor(ctx)
 	if err != nil {
 		return nil, err
@@ -263,9 +266,9 @@ func (c *Conn) Exec(ctx context.Context, query string, args ...any) (sql.Result,
 	return res, c.checkErr(err)
 }
 
-// Query runs a query inside the connection's transaction. Close the rows
-// before the next statement.
-func (c *Conn) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+// QueryContext runs a SQL query inside the connection's transaction.
+// Close the rows before the next statement.
+func (c *Conn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	tx, err := c.txFor(ctx)
 	if err != nil {
 		return nil, err
@@ -274,9 +277,9 @@ func (c *Conn) Query(ctx context.Context, query string, args ...any) (*sql.Rows,
 	return rows, c.checkErr(err)
 }
 
-// QueryRow runs a query expected to return at most one row; errors are
-// deferred to the row's Scan, as database/sql does.
-func (c *Conn) QueryRow(ctx context.Context, query string, args ...any) *Row {
+// QueryRowContext runs a SQL query expected to return at most one row;
+// errors are deferred to the row's Scan, as database/sql does.
+func (c *Conn) QueryRowContext(ctx context.Context, query string, args ...any) *Row {
 	tx, err := c.txFor(ctx)
 	if err != nil {
 		return &Row{err: err}
@@ -284,8 +287,8 @@ func (c *Conn) QueryRow(ctx context.Context, query string, args ...any) *Row {
 	return &Row{row: tx.QueryRowContext(ctx, query, args...), conn: c}
 }
 
-// Row is the result of [Conn.QueryRow]: *sql.Row plus the errors of
-// the Conn itself (closed, pending rollback).
+// Row is the result of [Conn.QueryRowContext]: *sql.Row plus the errors
+// of the Conn itself (closed, pending rollback).
 type Row struct {
 	row  *sql.Row
 	conn *Conn
@@ -307,17 +310,6 @@ func (r *Row) Err() error {
 		return r.err
 	}
 	return r.row.Err()
-}
-
-// ExecContext is Exec, so that a Conn is a target for the metadata and
-// sqlexpr packages (as *sql.Tx is).
-func (c *Conn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return c.Exec(ctx, query, args...)
-}
-
-// QueryContext is Query, for the same reason as ExecContext.
-func (c *Conn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return c.Query(ctx, query, args...)
 }
 
 // Commit commits the open transaction; without one it does nothing.

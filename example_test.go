@@ -56,9 +56,9 @@ func ExampleEngine_Connect() {
 	_, _ = eng.ExecContext(ctx, "CREATE TABLE t (x INTEGER)")
 
 	c, _ := eng.Connect(ctx)
-	_, _ = c.Exec(ctx, "INSERT INTO t VALUES (1)") // begins a transaction
+	_, _ = c.ExecContext(ctx, "INSERT INTO t VALUES (1)") // begins a transaction
 	_ = c.Commit()
-	_, _ = c.Exec(ctx, "INSERT INTO t VALUES (2)") // begins another one
+	_, _ = c.ExecContext(ctx, "INSERT INTO t VALUES (2)") // begins another one
 	_ = c.Close()                                  // rolls it back
 
 	var n int
@@ -74,12 +74,12 @@ func ExampleEngine_Begin() {
 	_, _ = eng.ExecContext(ctx, "CREATE TABLE t (x INTEGER)")
 
 	err := eng.Begin(ctx, func(c *alchemy.Conn) error {
-		_, err := c.Exec(ctx, "INSERT INTO t VALUES (1)")
+		_, err := c.ExecContext(ctx, "INSERT INTO t VALUES (1)")
 		return err // nil: committed
 	})
 	fmt.Println(err)
 	err = eng.Begin(ctx, func(c *alchemy.Conn) error {
-		_, _ = c.Exec(ctx, "INSERT INTO t VALUES (2)")
+		_, _ = c.ExecContext(ctx, "INSERT INTO t VALUES (2)")
 		return fmt.Errorf("changed my mind") // rolled back
 	})
 	fmt.Println(err)
@@ -99,9 +99,9 @@ func ExampleConn_Nested() {
 	_, _ = eng.ExecContext(ctx, "CREATE TABLE t (x INTEGER)")
 
 	_ = eng.Begin(ctx, func(c *alchemy.Conn) error {
-		_, _ = c.Exec(ctx, "INSERT INTO t VALUES (10)")
+		_, _ = c.ExecContext(ctx, "INSERT INTO t VALUES (10)")
 		_ = c.Nested(ctx, func(c *alchemy.Conn) error { // SAVEPOINT sa_savepoint_1
-			_, _ = c.Exec(ctx, "INSERT INTO t VALUES (11)")
+			_, _ = c.ExecContext(ctx, "INSERT INTO t VALUES (11)")
 			return fmt.Errorf("undo 11") // ROLLBACK TO SAVEPOINT sa_savepoint_1
 		})
 		return nil // COMMIT keeps 10

@@ -356,7 +356,7 @@ func testEngineTransactions(t *testing.T, raw string) {
 		return n
 	}
 	ins := func(c *alchemy.Conn, id int) error {
-		_, err := c.Exec(ctx, rebind(eng, "INSERT INTO tx_items (id, name) VALUES (?, ?)"), id, fmt.Sprint("item", id))
+		_, err := c.ExecContext(ctx, rebind(eng, "INSERT INTO tx_items (id, name) VALUES (?, ?)"), id, fmt.Sprint("item", id))
 		return err
 	}
 
@@ -500,24 +500,24 @@ func TestServerPendingRollback(t *testing.T) {
 			}
 			defer c.Close()
 			var pid int64
-			if err := c.QueryRow(ctx, s.pid).Scan(&pid); err != nil {
+			if err := c.QueryRowContext(ctx, s.pid).Scan(&pid); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := admin.ExecContext(ctx, s.kill, pid); err != nil {
 				t.Fatal(err)
 			}
 			time.Sleep(100 * time.Millisecond)
-			if _, err := c.Exec(ctx, "SELECT 1"); err == nil {
+			if _, err := c.ExecContext(ctx, "SELECT 1"); err == nil {
 				t.Fatal("a statement on a killed session succeeded")
 			}
-			if _, err := c.Exec(ctx, "SELECT 1"); !errors.Is(err, alchemy.ErrPendingRollback) {
+			if _, err := c.ExecContext(ctx, "SELECT 1"); !errors.Is(err, alchemy.ErrPendingRollback) {
 				t.Fatalf("second statement: %v, want ErrPendingRollback", err)
 			}
 			if err := c.Rollback(); err != nil {
 				t.Fatalf("Rollback after the loss: %v", err)
 			}
 			var pid2 int64
-			if err := c.QueryRow(ctx, s.pid).Scan(&pid2); err != nil {
+			if err := c.QueryRowContext(ctx, s.pid).Scan(&pid2); err != nil {
 				t.Fatalf("statement after Rollback: %v", err)
 			}
 			if pid2 == pid {

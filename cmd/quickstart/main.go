@@ -56,14 +56,14 @@ func run(ctx context.Context, w io.Writer, rawURL string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.Exec(ctx, "INSERT INTO users (name, email) VALUES (?, ?)", "john", "john@example.com"); err != nil {
+	if _, err := c.ExecContext(ctx, "INSERT INTO users (name, email) VALUES (?, ?)", "john", "john@example.com"); err != nil {
 		return err
 	}
 	step("3. Connect + INSERT john: in a transaction = %v", c.InTransaction())
 	if err := c.Commit(); err != nil {
 		return err
 	}
-	if _, err := c.Exec(ctx, "INSERT INTO users (name, email) VALUES (?, ?)", "ghost", "ghost@example.com"); err != nil {
+	if _, err := c.ExecContext(ctx, "INSERT INTO users (name, email) VALUES (?, ?)", "ghost", "ghost@example.com"); err != nil {
 		return err
 	}
 	if err := c.Close(); err != nil {
@@ -73,7 +73,7 @@ func run(ctx context.Context, w io.Writer, rawURL string) error {
 
 	// 4. Begin: commit on success, roll back on error.
 	err = eng.Begin(ctx, func(c *alchemy.Conn) error {
-		_, err := c.Exec(ctx, "INSERT INTO users (name, email) VALUES (?, ?)", "wendy", "wendy@example.com")
+		_, err := c.ExecContext(ctx, "INSERT INTO users (name, email) VALUES (?, ?)", "wendy", "wendy@example.com")
 		return err
 	})
 	if err != nil {
@@ -81,10 +81,10 @@ func run(ctx context.Context, w io.Writer, rawURL string) error {
 	}
 	step("4. Begin inserted wendy and committed")
 	errDup := eng.Begin(ctx, func(c *alchemy.Conn) error {
-		if _, err := c.Exec(ctx, "INSERT INTO users (name, email) VALUES (?, ?)", "mallory", "mallory@example.com"); err != nil {
+		if _, err := c.ExecContext(ctx, "INSERT INTO users (name, email) VALUES (?, ?)", "mallory", "mallory@example.com"); err != nil {
 			return err
 		}
-		_, err := c.Exec(ctx, "INSERT INTO users (name, email) VALUES (?, ?)", "john2", "john@example.com")
+		_, err := c.ExecContext(ctx, "INSERT INTO users (name, email) VALUES (?, ?)", "john2", "john@example.com")
 		return err
 	})
 	if errDup == nil {
