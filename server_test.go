@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/go-alchemy/alchemy"
+	"github.com/go-alchemy/alchemy/dialects"
 	_ "github.com/go-alchemy/alchemy/dialects/all"
 	"github.com/go-alchemy/alchemy/internal/testdb"
 )
@@ -465,67 +466,8 @@ func testEngineTransactions(t *testing.T, raw string) {
 
 // rebind turns '?' placeholders into the dialect's style.
 func rebind(eng *alchemy.Engine, q string) string {
-	if eng.Dialect().Placeholder != 1 { // dialects.Dollar
-		return q
+	if eng.Dialect().Placeholder == dialects.Dollar {
+		return dollar(q)
 	}
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			fmt.Fprintf(&b, "$%d", n)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// TestServerPendingRollback: when the connection is lost inside a Conn's
-// transaction, the Conn refuses statements until Rollback, then carries
-// on with a fresh connection (SQLAlchemy 2.0's PendingRollbackError).
-func TestServerPendingRollback(t *testing.T) {
-	for _, s := range servers {
-		t.Run(s.name, func(t *testing.T) {
-			admin := s.admin(t)
-			eng, err := alchemy.CreateEngine(s.newURL(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer eng.Close()
-			ctx := context.Background()
-			c, err := eng.Connect(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			var pid int64
-			if err := c.QueryRowContext(ctx, s.pid).Scan(&pid); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := admin.ExecContext(ctx, s.kill, pid); err != nil {
-				t.Fatal(err)
-			}
-			time.Sleep(100 * time.Millisecond)
-			if _, err := c.ExecContext(ctx, "SELECT 1"); err == nil {
-				t.Fatal("a statement on a killed session succeeded")
-			}
-			if _, err := c.ExecContext(ctx, "SELECT 1"); !errors.Is(err, alchemy.ErrPendingRollback) {
-				t.Fatalf("second statement: %v, want ErrPendingRollback", err)
-			}
-			if err := c.Rollback(); err != nil {
-				t.Fatalf("Rollback after the loss: %v", err)
-			}
-			var pid2 int64
-			if err := c.QueryRowContext(ctx, s.pid).Scan(&pid2); err != nil {
-				t.Fatalf("statement after Rollback: %v", err)
-			}
-			if pid2 == pid {
-				t.Errorf("still on the killed session %d", pid)
-			}
-			if st := eng.Pool().Stats(); st.Invalidations < 1 {
-				t.Errorf("Invalidations = %d, want ≥ 1", st.Invalidations)
-			}
-		})
-	}
+	return q
 }
