@@ -59,7 +59,7 @@ func ExampleEngine_Connect() {
 	_, _ = c.ExecContext(ctx, "INSERT INTO t VALUES (1)") // begins a transaction
 	_ = c.Commit()
 	_, _ = c.ExecContext(ctx, "INSERT INTO t VALUES (2)") // begins another one
-	_ = c.Close()                                  // rolls it back
+	_ = c.Close()                                         // rolls it back
 
 	var n int
 	_ = eng.QueryRowContext(ctx, "SELECT count(*) FROM t").Scan(&n)
