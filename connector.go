@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-alchemy/alchemy/dialects"
+	"github.com/go-alchemy/alchemy/sqlexpr"
 )
 
 // Option changes an engine's or connector's settings. Options override
@@ -17,8 +18,9 @@ import (
 type Option func(*settings) error
 
 type settings struct {
-	pool  PoolConfig
-	under driver.Connector
+	pool     PoolConfig
+	under    driver.Connector
+	compiler *sqlexpr.Compiler
 }
 
 // PoolSize sets pool_size: how many idle connections are kept (0: no
@@ -96,6 +98,8 @@ type Connector struct {
 	under   driver.Connector
 	pool    *QueuePool
 	drv     *Driver
+	// compiler compiles sqlexpr statements for the Engine and its Conns.
+	compiler *sqlexpr.Compiler
 
 	closeOnce sync.Once
 	closeErr  error
@@ -132,7 +136,10 @@ func newConnector(u *URL, opts ...Option) (*Connector, error) {
 			return nil, err
 		}
 	}
-	c := &Connector{url: u, dialect: d, binding: binding, under: s.under}
+	c := &Connector{url: u, dialect: d, binding: binding, under: s.under, compiler: s.compiler}
+	if c.compiler == nil {
+		c.compiler = sqlexpr.DefaultCompiler()
+	}
 	if c.under == nil {
 		if c.under, err = binding.OpenConnector(c.connParams()); err != nil {
 			return nil, &URLError{URL: u.String(), Msg: "the " + binding.Name + " driver rejected it", Err: err}

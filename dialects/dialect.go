@@ -176,14 +176,22 @@ type SQLOptions struct {
 	// clause ("excluded." on PostgreSQL and SQLite); MySQL uses
 	// VALUES(col) instead and leaves this empty.
 	ExcludedRowPrefix string
+	// IntersectExceptAll is true when INTERSECT ALL and EXCEPT ALL are
+	// accepted (not by SQLite).
+	IntersectExceptAll bool
+	// InsertDefaultValues completes an INSERT that sets no column:
+	// "DEFAULT VALUES", or MySQL's "() VALUES ()". Empty means "DEFAULT
+	// VALUES".
+	InsertDefaultValues string
 }
 
 // DDLOptions are the schema layer's per-dialect choices. The metadata
 // package documents how each is used.
 type DDLOptions struct {
-	// Types maps a generic type name (see the metadata package's type
-	// kinds, e.g. "boolean", "uuid", "datetime_tz") to the dialect's DDL
-	// spelling. A missing entry means the generic spelling.
+	// Types maps a generic type name (see the types package's kinds,
+	// e.g. "boolean", "uuid", "datetime_tz") to the dialect's DDL
+	// spelling. A missing entry means the generic spelling; an entry with
+	// an empty value means the dialect cannot render the type.
 	Types map[string]string
 	// AutoincrementStyle is how a single integer primary key is made to
 	// generate values: "serial" (PostgreSQL SERIAL/BIGSERIAL), "identity"
@@ -206,6 +214,53 @@ type DDLOptions struct {
 	// ParenthesizeDefaultExpr wraps non-literal server defaults in
 	// parentheses (SQLite, MySQL 8).
 	ParenthesizeDefaultExpr bool
+
+	// CastTypes maps a generic type name to its spelling as a CAST target
+	// where it differs from Types ("integer" → "SIGNED" on MySQL). An
+	// entry with an empty value means the dialect cannot CAST to the type.
+	CastTypes map[string]string
+	// NowDefault is how a server default of the current timestamp is
+	// written ("CURRENT_TIMESTAMP(6)" on MySQL, whose DATETIME(6) rejects
+	// a less precise default). Empty means SQL.NowFunc.
+	NowDefault string
+	// NotNullBeforeDefault writes NOT NULL before DEFAULT in a column
+	// definition (MySQL's order) rather than after it.
+	NotNullBeforeDefault bool
+	// LateForeignKeyTargets is true when CREATE TABLE may name a table
+	// that does not exist yet in a FOREIGN KEY clause (SQLite resolves
+	// the target when a row is written). On such a dialect without Alter,
+	// foreign-key cycles stay inline; without either, a cycle is an error.
+	LateForeignKeyTargets bool
+	// DeferForeignKeys is sent first inside a DropAll transaction that
+	// drops tables of a foreign-key cycle without ALTER (SQLite's
+	// "PRAGMA defer_foreign_keys = ON"), so that dropping a referenced
+	// table is checked only at commit, when its referrers are gone too.
+	DeferForeignKeys string
+	// NamedChecksAtTableLevel writes a named CHECK declared on a column as
+	// a table constraint (MariaDB rejects CONSTRAINT … CHECK inside a
+	// column definition); unnamed ones stay inline.
+	NamedChecksAtTableLevel bool
+	// DeferrableConstraints is true when foreign keys can be DEFERRABLE
+	// (PostgreSQL, SQLite); MySQL rejects the clause, and the schema layer
+	// reports an error rather than dropping it.
+	DeferrableConstraints bool
+	// LocalSchemaReferences writes a schema only where a table is created,
+	// altered or dropped and on an index's name: CREATE INDEX s.ix ON t
+	// (…), REFERENCES t (…). SQLite needs it: an index, and a foreign key's
+	// target, live in the database (schema) of their table.
+	LocalSchemaReferences bool
+	// BatchDDL sends the statements of one CreateAll or DropAll as a single
+	// multi-statement script inside its transaction, instead of one round
+	// trip each. Set it where the dialect has transactional DDL and its
+	// drivers run such scripts (pgx without arguments uses the simple
+	// protocol; SQLite runs every statement of the text).
+	BatchDDL bool
+	// Catalog reads the database's catalog: which tables exist, and what
+	// they look like (reflection). The dialect package sets it to a value
+	// implementing metadata.Catalog; it is typed any because this package
+	// sits below metadata. Nil means the schema layer can only render DDL
+	// (CreateAllSQL), not check for or reflect existing tables.
+	Catalog any
 }
 
 // Clone returns a deep copy of d, for building a variant.
@@ -221,6 +276,12 @@ func (d *Dialect) Clone() *Dialect {
 		c.DDL.Types = make(map[string]string, len(d.DDL.Types))
 		for k, v := range d.DDL.Types {
 			c.DDL.Types[k] = v
+		}
+	}
+	if d.DDL.CastTypes != nil {
+		c.DDL.CastTypes = make(map[string]string, len(d.DDL.CastTypes))
+		for k, v := range d.DDL.CastTypes {
+			c.DDL.CastTypes[k] = v
 		}
 	}
 	return &c

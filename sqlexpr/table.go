@@ -12,11 +12,18 @@ type TableClause struct {
 	name    string
 	columns []*ColumnClause
 	byName  map[string]*ColumnClause
+	pk      []string // primary key column names, see SetPrimaryKey
+	id      uint64   // interned (schema, name), see intern.go
 }
 
 // NewTable returns a table clause named name with the given columns.
 func NewTable(name string, columns ...string) *TableClause {
-	t := &TableClause{name: name, byName: make(map[string]*ColumnClause, len(columns))}
+	return newTable("", name, columns)
+}
+
+func newTable(schema, name string, columns []string) *TableClause {
+	t := &TableClause{schema: schema, name: name, byName: make(map[string]*ColumnClause, len(columns))}
+	t.id = internName(schema, name, "")
 	for _, c := range columns {
 		t.AddColumn(c)
 	}
@@ -25,9 +32,7 @@ func NewTable(name string, columns ...string) *TableClause {
 
 // NewSchemaTable is NewTable for a table inside a schema.
 func NewSchemaTable(schema, name string, columns ...string) *TableClause {
-	t := NewTable(name, columns...)
-	t.schema = schema
-	return t
+	return newTable(schema, name, columns)
 }
 
 // AddColumn appends a column named name and returns it. Adding a name
@@ -37,6 +42,10 @@ func (t *TableClause) AddColumn(name string) *ColumnClause {
 		return c
 	}
 	c := &ColumnClause{table: t, name: name}
+	c.self = c
+	if t.id != 0 {
+		c.id = internName(t.schema, t.name, name)
+	}
 	t.columns = append(t.columns, c)
 	if t.byName == nil {
 		t.byName = map[string]*ColumnClause{}
@@ -62,14 +71,21 @@ func (t *TableClause) Column(name string) *ColumnClause { return t.byName[name] 
 // slice must not be modified.
 func (t *TableClause) ColumnClauses() []*ColumnClause { return t.columns }
 
-// ColumnClause is a column of a table (or of an alias or subquery).
+// ColumnClause is a column of a table (or of an alias or subquery). It is
+// an [Expr]: it has all the operator methods (Eq, Like, In, …).
 type ColumnClause struct {
+	ops
 	table *TableClause
 	name  string
+	from  FromClause // the alias, subquery or CTE it is read from; nil: table
+	err   error      // set for a column that does not exist; see TableClause.C
+	id    uint64     // interned (schema, table, name) of a table column
 }
 
 // ColumnName returns the column's name.
 func (c *ColumnClause) ColumnName() string { return c.name }
 
-// Table returns the table the column belongs to.
+// Table returns the table the column belongs to: the aliased table for a
+// column of an alias, nil for a column of a subquery or CTE and for a
+// standalone [Column].
 func (c *ColumnClause) Table() *TableClause { return c.table }

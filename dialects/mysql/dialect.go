@@ -55,6 +55,8 @@ var MariaDB = func() *dialects.Dialect {
 	d.Features.InsertReturning = true
 	d.Features.DeleteReturning = true
 	d.Features.Sequences = true
+	// MariaDB stores JSON as LONGTEXT and has no CAST(… AS JSON).
+	d.DDL.CastTypes["json"] = ""
 	return d
 }()
 

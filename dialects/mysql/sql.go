@@ -15,4 +15,6 @@ var sqlOptions = dialects.SQLOptions{
 	IsDistinctFrom:          "NOT (%s <=> %s)",
 	IsNotDistinctFrom:       "%s <=> %s",
 	ShareLockClause:         "LOCK IN SHARE MODE",
+	IntersectExceptAll:      true,
+	InsertDefaultValues:     "() VALUES ()",
 }

@@ -3,6 +3,15 @@ package postgresql
 import "github.com/go-alchemy/alchemy/dialects"
 
 // ddlOptions are the schema layer's choices for PostgreSQL.
+//
+// An autoincrementing integer primary key is an IDENTITY column (GENERATED
+// BY DEFAULT AS IDENTITY), not SERIAL: it is the SQL standard form the
+// PostgreSQL documentation recommends since version 10; its sequence is
+// owned by the column, so it is dropped with the table and follows the
+// table's privileges; and "BY DEFAULT" still accepts explicit ids, as
+// SERIAL does. Float is REAL (single precision, as MySQL's FLOAT) so that
+// it reflects back as Float; JSON is JSONB, which can be indexed and
+// compared.
 var ddlOptions = dialects.DDLOptions{
 	Types: map[string]string{
 		"boolean":     "BOOLEAN",
@@ -14,9 +23,13 @@ var ddlOptions = dialects.DDLOptions{
 		"json":        "JSONB",
 		"uuid":        "UUID",
 		"interval":    "INTERVAL",
+		"float":       "REAL",
 		"double":      "DOUBLE PRECISION",
 	},
-	AutoincrementStyle:   "serial",
-	EnumStyle:            "named",
-	DropForeignKeyClause: "DROP CONSTRAINT",
+	AutoincrementStyle:    "identity",
+	EnumStyle:             "named",
+	DropForeignKeyClause:  "DROP CONSTRAINT",
+	DeferrableConstraints: true,
+	BatchDDL:              true,
+	Catalog:               catalog{},
 }

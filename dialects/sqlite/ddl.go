@@ -3,6 +3,12 @@ package sqlite
 import "github.com/go-alchemy/alchemy/dialects"
 
 // ddlOptions are the schema layer's choices for SQLite.
+//
+// SQLite has no ALTER TABLE … ADD CONSTRAINT, but it resolves a FOREIGN
+// KEY target only when a row is written, so every foreign key stays
+// inside its CREATE TABLE and cycles need no ALTER (LateForeignKeyTargets).
+// Dropping the tables of a cycle defers the foreign-key checks to the end
+// of the transaction instead. SQLite has no interval type.
 var ddlOptions = dialects.DDLOptions{
 	Types: map[string]string{
 		"boolean":     "BOOLEAN",
@@ -13,11 +19,16 @@ var ddlOptions = dialects.DDLOptions{
 		"binary":      "BLOB",
 		"json":        "JSON",
 		"uuid":        "CHAR(36)",
-		"interval":    "INTEGER",
 		"double":      "DOUBLE",
 	},
 	AutoincrementStyle:      "rowid",
 	EnumStyle:               "check",
 	DropForeignKeyClause:    "",
 	ParenthesizeDefaultExpr: true,
+	LateForeignKeyTargets:   true,
+	DeferrableConstraints:   true,
+	LocalSchemaReferences:   true,
+	BatchDDL:                true,
+	DeferForeignKeys:        "PRAGMA defer_foreign_keys = ON",
+	Catalog:                 catalog{},
 }

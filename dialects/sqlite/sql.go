@@ -14,4 +14,5 @@ var sqlOptions = dialects.SQLOptions{
 	IsNotDistinctFrom:    "%s IS %s",
 	UnqualifiedReturning: true,
 	ExcludedRowPrefix:    "excluded.",
+	InsertDefaultValues:  "DEFAULT VALUES",
 }

@@ -1,0 +1,216 @@
+package metadata
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/go-alchemy/alchemy/dialects"
+)
+
+// execQuerier is what CreateAll, DropAll and Reflect need of a target:
+// *sql.DB, *sql.Conn and *sql.Tx opened through "alchemy", and the
+// root package's Engine.
+type execQuerier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	Querier
+}
+
+// txBeginner is a target that can start a transaction (*sql.DB,
+// *sql.Conn, the Engine).
+type txBeginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+// connPool is a target that hands out single connections (*sql.DB).
+type connPool interface {
+	Conn(ctx context.Context) (*sql.Conn, error)
+}
+
+// dbHolder is a target that wraps a *sql.DB (the Engine).
+type dbHolder interface {
+	DB() *sql.DB
+}
+
+// Option configures CreateAll, DropAll, Create, Drop and Reflect.
+type Option func(*runOptions)
+
+type runOptions struct {
+	checkFirst bool
+	only       []string
+	echo       func(sql string)
+}
+
+// CheckFirst turns the existence check on or off (default on, for
+// CreateAll and DropAll as in SQLAlchemy, and for Table.Create and
+// Table.Drop as well, where SQLAlchemy's default is off). With it, one
+// catalog query finds which tables exist; CreateAll skips them and
+// DropAll drops only them.
+func CheckFirst(on bool) Option { return func(o *runOptions) { o.checkFirst = on } }
+
+// Only restricts CreateAll, DropAll and Reflect to the tables with these
+// keys ("users", "schema.users"). Reflect also reads the tables that
+// they reference, so that their foreign keys resolve.
+func Only(keys ...string) Option {
+	return func(o *runOptions) { o.only = append(o.only, keys...) }
+}
+
+// Echo calls fn with the text of every statement before it is sent,
+// catalog queries included (SQLAlchemy's echo=True).
+func Echo(fn func(sql string)) Option { return func(o *runOptions) { o.echo = fn } }
+
+func buildRunOptions(opts []Option) runOptions {
+	o := runOptions{checkFirst: true}
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
+	return o
+}
+
+// executor runs the statements of one call. It is the Querier the
+// catalog reads through, so that Echo sees catalog queries too.
+type executor struct {
+	q    execQuerier
+	echo func(string)
+	// batch sends a list of statements as one multi-statement Exec; set
+	// only inside a transaction this package owns, on a dialect whose
+	// drivers accept such scripts (DDLOptions.BatchDDL).
+	batch bool
+}
+
+func (e *executor) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if e.echo != nil {
+		e.echo(query)
+	}
+	return e.q.ExecContext(ctx, query, args...)
+}
+
+func (e *executor) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if e.echo != nil {
+		e.echo(query)
+	}
+	return e.q.QueryContext(ctx, query, args...)
+}
+
+// batchError is a failed batch: the transaction is lost, and run
+// replays the statements one by one to name the one that failed.
+type batchError struct {
+	stmts []string
+	err   error
+}
+
+func (e *batchError) Error() string { return "metadata: DDL script: " + e.err.Error() }
+func (e *batchError) Unwrap() error { return e.err }
+
+// execAll runs the statements in order, stopping at the first error.
+// In batch mode they travel as one script, which saves a round trip per
+// statement (the difference between SQLAlchemy's create_all and psql
+// running the same script); Echo still sees each statement.
+func (e *executor) execAll(ctx context.Context, stmts []string) error {
+	if e.batch && len(stmts) > 1 {
+		for _, s := range stmts {
+			if e.echo != nil {
+				e.echo(s)
+			}
+		}
+		if _, err := e.q.ExecContext(ctx, strings.Join(stmts, ";\n")); err != nil {
+			return &batchError{stmts: stmts, err: err}
+		}
+		return nil
+	}
+	for _, s := range stmts {
+		if _, err := e.ExecContext(ctx, s); err != nil {
+			return &ExecError{SQL: s, Err: err}
+		}
+	}
+	return nil
+}
+
+// run finds the dialect of target and calls fn with an executor: inside
+// a transaction when transactional is true and the target can begin one
+// (so that a failure leaves nothing behind), else on a single connection
+// where the target is a pool, else on the target itself (a *sql.Tx, or a
+// caller's own executor).
+func run(ctx context.Context, target any, o runOptions, transactional func(*dialects.Dialect) bool,
+	fn func(ctx context.Context, d *dialects.Dialect, e *executor) error) error {
+	d, err := dialects.Of(ctx, target)
+	if err != nil {
+		return fmt.Errorf("metadata: %w", err)
+	}
+	base, ok := target.(execQuerier)
+	if !ok {
+		return fmt.Errorf("metadata: %T has no QueryContext method", target)
+	}
+	var pool any = base
+	if h, ok := target.(dbHolder); ok && h.DB() != nil {
+		pool = h.DB()
+	}
+	if b, ok := pool.(txBeginner); ok && transactional(d) {
+		err := inTx(ctx, b, func(tx *sql.Tx) error {
+			return fn(ctx, d, &executor{q: tx, echo: o.echo, batch: d.DDL.BatchDDL})
+		})
+		var be *batchError
+		if errors.As(err, &be) {
+			return replay(ctx, b, be)
+		}
+		return err
+	}
+	if p, ok := pool.(connPool); ok {
+		conn, err := p.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("metadata: %w", err)
+		}
+		defer conn.Close()
+		return fn(ctx, d, &executor{q: conn, echo: o.echo})
+	}
+	return fn(ctx, d, &executor{q: base, echo: o.echo})
+}
+
+// replay runs the statements of a failed batch one by one in a new
+// transaction, always rolled back, to report the statement that fails.
+// The batch ran in a transaction that was rolled back, so the replay
+// starts from the same state.
+func replay(ctx context.Context, b txBeginner, be *batchError) error {
+	errFound := errors.New("found")
+	var failed *ExecError
+	err := inTx(ctx, b, func(tx *sql.Tx) error {
+		for _, s := range be.stmts {
+			if _, err := tx.ExecContext(ctx, s); err != nil {
+				failed = &ExecError{SQL: s, Err: err}
+				return errFound
+			}
+		}
+		return errFound // roll back: the replay must leave nothing either
+	})
+	if failed != nil {
+		return failed
+	}
+	if err != nil && !errors.Is(err, errFound) {
+		return errors.Join(&ExecError{SQL: strings.Join(be.stmts, ";\n"), Err: be.err}, err)
+	}
+	return &ExecError{SQL: strings.Join(be.stmts, ";\n"), Err: be.err}
+}
+
+// inTx runs fn in a transaction, committing on success.
+func inTx(ctx context.Context, b txBeginner, fn func(*sql.Tx) error) error {
+	tx, err := b.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("metadata: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+			return errors.Join(err, fmt.Errorf("metadata: rollback: %w", rbErr))
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("metadata: commit: %w", err)
+	}
+	return nil
+}
+
+func transactionalDDL(d *dialects.Dialect) bool { return d.Features.TransactionalDDL }

@@ -1,0 +1,228 @@
+package sqlexpr
+
+import (
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/go-alchemy/alchemy/dialects"
+)
+
+// DefaultCacheSize is the number of compiled statements the default
+// [Compiler] keeps, SQLAlchemy's query_cache_size.
+const DefaultCacheSize = 500
+
+// Compiler compiles statements through a bounded cache of compiled SQL,
+// keyed by the dialect and the statement's shape: everything but the
+// bound values. Two statements that differ only in values — the name
+// compared, the LIMIT, the rows inserted — share one entry and compile
+// to the same text, each with its own arguments.
+//
+// An IN list is part of the shape with its length: x IN ($1, $2) and
+// x IN ($1, $2, $3) are two entries (SQLAlchemy expands the list after
+// the cache instead; we keep the cached text final, so a hit does no
+// string work). The LRU bound keeps lists of many lengths from growing
+// the cache.
+//
+// A Compiler is safe for concurrent use. The zero value has no cache.
+// Dialects must not be modified once used (the dialects package already
+// requires it): the cache assumes a *Dialect's fields never change.
+type Compiler struct {
+	cache atomic.Pointer[lru]
+}
+
+// NewCompiler returns a Compiler whose cache holds up to size statements;
+// 0 disables the cache.
+func NewCompiler(size int) *Compiler {
+	c := &Compiler{}
+	c.SetCacheSize(size)
+	return c
+}
+
+var defaultCompiler = NewCompiler(DefaultCacheSize)
+
+// DefaultCompiler returns the Compiler used by [Compile], [Exec], [Query]
+// and [QueryRow] (unless the target provides its own; see [Exec]).
+func DefaultCompiler() *Compiler { return defaultCompiler }
+
+// SetCacheSize sets how many statements the default compiler's cache
+// holds and empties it; 0 turns caching off.
+func SetCacheSize(size int) { defaultCompiler.SetCacheSize(size) }
+
+// SetCacheSize replaces c's cache with an empty one of the given size; 0
+// turns caching off.
+func (c *Compiler) SetCacheSize(size int) {
+	if size <= 0 {
+		c.cache.Store(nil)
+		return
+	}
+	c.cache.Store(newLRU(size))
+}
+
+// CacheStats are counters of a Compiler's cache.
+type CacheStats struct {
+	Size      int    // entries held now
+	Capacity  int    // the most entries held; 0 when caching is off
+	Hits      uint64 // compilations answered from the cache
+	Misses    uint64 // compilations that rendered and stored the SQL
+	Evictions uint64 // entries dropped to stay within Capacity
+}
+
+// Stats returns the counters of c's current cache.
+func (c *Compiler) Stats() CacheStats {
+	l := c.cache.Load()
+	if l == nil {
+		return CacheStats{}
+	}
+	return l.stats()
+}
+
+// Compile compiles stmt for dialect d with the default compiler: the SQL
+// text with the dialect's placeholders ($1, $2, … or ?) and the arguments
+// in placeholder order. Values are always bound, never written into the
+// text, except those given to [Literal]. A construct the dialect cannot
+// express is a [*CompileError]; a malformed statement is an error
+// matching [ErrInvalid]; the first error recorded while the statement
+// was built is returned as it is.
+func Compile(stmt Statement, d *dialects.Dialect) (sql string, args []any, err error) {
+	return defaultCompiler.Compile(stmt, d)
+}
+
+// Compile is [Compile] with c's cache. The returned args slice belongs to
+// the caller.
+func (c *Compiler) Compile(stmt Statement, d *dialects.Dialect) (string, []any, error) {
+	l := c.cache.Load()
+	if l == nil || d == nil {
+		return render(stmt, d)
+	}
+	k := getCompiler(d, true)
+	k.args = make([]any, 0, 8)
+	k.statement(stmt)
+	if k.err != nil {
+		err := k.err
+		putCompiler(k)
+		return "", nil, err
+	}
+	args := k.args
+	if sql, ok := l.get(d, unsafe.String(unsafe.SliceData(k.buf), len(k.buf))); ok {
+		putCompiler(k)
+		return sql, args, nil
+	}
+	sql, _, err := render(stmt, d)
+	if err == nil {
+		l.put(d, string(k.buf), sql)
+	}
+	putCompiler(k)
+	if err != nil {
+		return "", nil, err
+	}
+	return sql, args, nil
+}
+
+// lru is a least-recently-used map from statement keys to SQL text,
+// guarded by one mutex; entries form a doubly linked list, most recent
+// at head.
+type lru struct {
+	mu        sync.Mutex
+	capacity  int
+	entries   map[cacheKey]*entry // guarded by mu
+	head      *entry              // guarded by mu
+	tail      *entry              // guarded by mu
+	hits      atomic.Uint64
+	misses    atomic.Uint64
+	evictions atomic.Uint64
+}
+
+// cacheKey holds the dialect pointer, which keeps the dialect alive, so
+// that its address cannot be reused by another dialect while an entry
+// refers to it.
+type cacheKey struct {
+	d     *dialects.Dialect
+	shape string
+}
+
+type entry struct {
+	key        cacheKey
+	sql        string
+	prev, next *entry
+}
+
+func newLRU(capacity int) *lru {
+	return &lru{capacity: capacity, entries: make(map[cacheKey]*entry, capacity)}
+}
+
+// get looks shape up; shape may alias a reused buffer, so it is never
+// stored.
+func (l *lru) get(d *dialects.Dialect, shape string) (string, bool) {
+	l.mu.Lock()
+	e := l.entries[cacheKey{d, shape}]
+	if e == nil {
+		l.mu.Unlock()
+		l.misses.Add(1)
+		return "", false
+	}
+	l.moveToFrontLocked(e)
+	sql := e.sql
+	l.mu.Unlock()
+	l.hits.Add(1)
+	return sql, true
+}
+
+func (l *lru) put(d *dialects.Dialect, shape, sql string) {
+	key := cacheKey{d, shape}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e := l.entries[key]; e != nil {
+		l.moveToFrontLocked(e) // another goroutine stored it meanwhile
+		return
+	}
+	e := &entry{key: key, sql: sql}
+	l.entries[key] = e
+	l.pushFrontLocked(e)
+	for len(l.entries) > l.capacity {
+		old := l.tail
+		l.unlinkLocked(old)
+		delete(l.entries, old.key)
+		l.evictions.Add(1)
+	}
+}
+
+func (l *lru) moveToFrontLocked(e *entry) {
+	if l.head == e {
+		return
+	}
+	l.unlinkLocked(e)
+	l.pushFrontLocked(e)
+}
+
+func (l *lru) pushFrontLocked(e *entry) {
+	e.prev, e.next = nil, l.head
+	if l.head != nil {
+		l.head.prev = e
+	}
+	l.head = e
+	if l.tail == nil {
+		l.tail = e
+	}
+}
+
+func (l *lru) unlinkLocked(e *entry) {
+	if e.prev != nil {
+		e.prev.next = e.next
+	} else {
+		l.head = e.next
+	}
+	if e.next != nil {
+		e.next.prev = e.prev
+	} else {
+		l.tail = e.prev
+	}
+	e.prev, e.next = nil, nil
+}
+
+func (l *lru) stats() CacheStats {
+	l.mu.Lock()
+	n := len(l.entries)
+	l.mu.Unlock()
+	return CacheStats{Size: n, Capacity: l.capacity, Hits: l.hits.Load(), Misses: l.misses.Load(), Evictions: l.evictions.Load()}
+}

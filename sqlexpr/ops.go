@@ -1,0 +1,116 @@
+package sqlexpr
+
+import (
+	"reflect"
+
+	"github.com/go-alchemy/alchemy/types"
+)
+
+// The operator methods of every expression (see the Expr interface for
+// their documentation). They build a new node around o.self.
+
+func (o ops) Eq(v any) Expr {
+	if isNull(v) {
+		return newUnary(opIsNull, o.self)
+	}
+	return newBinary(o.self, opEq, v)
+}
+
+func (o ops) Ne(v any) Expr {
+	if isNull(v) {
+		return newUnary(opIsNotNull, o.self)
+	}
+	return newBinary(o.self, opNe, v)
+}
+
+func (o ops) Lt(v any) Expr                { return newBinary(o.self, opLt, v) }
+func (o ops) Le(v any) Expr                { return newBinary(o.self, opLe, v) }
+func (o ops) Gt(v any) Expr                { return newBinary(o.self, opGt, v) }
+func (o ops) Ge(v any) Expr                { return newBinary(o.self, opGe, v) }
+func (o ops) Like(p any) Expr              { return newBinary(o.self, opLike, p) }
+func (o ops) NotLike(p any) Expr           { return newBinary(o.self, opNotLike, p) }
+func (o ops) ILike(p any) Expr             { return newBinary(o.self, opILike, p) }
+func (o ops) NotILike(p any) Expr          { return newBinary(o.self, opNotILike, p) }
+func (o ops) RegexpMatch(p any) Expr       { return newBinary(o.self, opRegexp, p) }
+func (o ops) IsDistinctFrom(v any) Expr    { return newBinary(o.self, opDistinct, v) }
+func (o ops) IsNotDistinctFrom(v any) Expr { return newBinary(o.self, opNotDistinct, v) }
+func (o ops) Concat(v any) Expr            { return newBinary(o.self, opConcat, v) }
+func (o ops) Add(v any) Expr               { return newBinary(o.self, opAdd, v) }
+func (o ops) Sub(v any) Expr               { return newBinary(o.self, opSub, v) }
+func (o ops) Mul(v any) Expr               { return newBinary(o.self, opMul, v) }
+func (o ops) Div(v any) Expr               { return newBinary(o.self, opDiv, v) }
+func (o ops) Mod(v any) Expr               { return newBinary(o.self, opMod, v) }
+func (o ops) Neg() Expr                    { return newUnary(opNeg, o.self) }
+func (o ops) IsNull() Expr                 { return newUnary(opIsNull, o.self) }
+func (o ops) IsNotNull() Expr              { return newUnary(opIsNotNull, o.self) }
+func (o ops) Not() Expr                    { return Not(o.self) }
+func (o ops) Label(name string) *LabelExpr { return Label(name, o.self) }
+func (o ops) Cast(t types.Type) *CastExpr  { return Cast(o.self, t) }
+func (o ops) Asc() *Ordering               { return &Ordering{e: o.self} }
+func (o ops) Desc() *Ordering              { return &Ordering{e: o.self, desc: true} }
+
+func (o ops) And(conds ...Expr) Expr {
+	return boolList(false, append([]Expr{o.self}, conds...))
+}
+
+func (o ops) Or(conds ...Expr) Expr {
+	return boolList(true, append([]Expr{o.self}, conds...))
+}
+
+func (o ops) In(values ...any) Expr    { return newIn(o.self, false, values) }
+func (o ops) NotIn(values ...any) Expr { return newIn(o.self, true, values) }
+
+func (o ops) Between(lo, hi any) Expr    { return newBetween(o.self, false, lo, hi) }
+func (o ops) NotBetween(lo, hi any) Expr { return newBetween(o.self, true, lo, hi) }
+
+func newBetween(left Expr, not bool, lo, hi any) Expr {
+	b := &BetweenExpr{left: left, not: not, lo: toOperand(lo), hi: toOperand(hi)}
+	b.self = b
+	return b
+}
+
+// newIn builds x [NOT] IN (…). The values are copied, so the caller may
+// reuse its slice.
+func newIn(left Expr, not bool, values []any) Expr {
+	in := &InExpr{left: left, not: not}
+	in.self = in
+	if len(values) == 1 {
+		switch v := values[0].(type) {
+		case SelectBase:
+			in.sub = v
+			return in
+		case []byte, Expr:
+		default:
+			if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice || rv.Kind() == reflect.Array {
+				in.values = make([]operand, rv.Len())
+				for i := range in.values {
+					in.values[i] = toOperand(rv.Index(i).Interface())
+				}
+				return in
+			}
+		}
+	}
+	if len(values) <= len(in.buf) {
+		in.values = in.buf[:len(values):len(values)]
+		for i, v := range values {
+			in.values[i] = toOperand(v)
+		}
+		return in
+	}
+	in.values = toOperands(values)
+	return in
+}
+
+// isNull reports whether v is nil or Null(): "= NULL" is never true, so
+// Eq and Ne turn them into IS NULL and IS NOT NULL, as SQLAlchemy does.
+func isNull(v any) bool {
+	if v == nil {
+		return true
+	}
+	e, ok := v.(Expr)
+	if !ok {
+		return false
+	}
+	c, ok := canon(e).(*constExpr)
+	return ok && c.kind == constNull
+}

@@ -1,0 +1,214 @@
+package sqlexpr
+
+import (
+	"database/sql"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+)
+
+// assign stores the driver value src into the destination pointer dst.
+// It covers what database/sql's Scan does for the types drivers return:
+// a sql.Scanner gets src as it is; otherwise assignable and convertible
+// values are stored, numbers only when they fit.
+func assign(dst, src any) error {
+	if s, ok := dst.(sql.Scanner); ok {
+		return s.Scan(src)
+	}
+	if p, ok := dst.(*any); ok {
+		*p = src
+		return nil
+	}
+	dv := reflect.ValueOf(dst)
+	if dv.Kind() != reflect.Pointer || dv.IsNil() {
+		return fmt.Errorf("destination %T is not a non-nil pointer", dst)
+	}
+	return assignValue(dv.Elem(), src)
+}
+
+func assignValue(dv reflect.Value, src any) error {
+	if dv.Kind() != reflect.Pointer && dv.CanAddr() {
+		if s, ok := dv.Addr().Interface().(sql.Scanner); ok {
+			return s.Scan(src)
+		}
+	}
+	if src == nil {
+		switch dv.Kind() {
+		case reflect.Pointer, reflect.Interface, reflect.Slice, reflect.Map:
+			dv.SetZero()
+			return nil
+		}
+		return fmt.Errorf("NULL cannot be stored in %s; use a pointer or a sql.Null type", dv.Type())
+	}
+	if dv.Kind() == reflect.Pointer {
+		if dv.IsNil() {
+			dv.Set(reflect.New(dv.Type().Elem()))
+		}
+		if s, ok := dv.Interface().(sql.Scanner); ok {
+			return s.Scan(src)
+		}
+		return assignValue(dv.Elem(), src)
+	}
+	sv := reflect.ValueOf(src)
+	switch {
+	case sv.Type().AssignableTo(dv.Type()):
+		dv.Set(sv)
+		return nil
+	case dv.Kind() == reflect.String && sv.Kind() == reflect.Slice && sv.Type().Elem().Kind() == reflect.Uint8:
+		dv.SetString(string(sv.Bytes()))
+		return nil
+	case dv.Kind() == reflect.Slice && dv.Type().Elem().Kind() == reflect.Uint8 && sv.Kind() == reflect.String:
+		dv.SetBytes([]byte(sv.String()))
+		return nil
+	}
+	return convertNumber(dv, sv)
+}
+
+// convertNumber stores a numeric (or numeric-text) source into a numeric
+// or boolean destination when the value fits.
+func convertNumber(dv, sv reflect.Value) error {
+	if sv.Kind() == reflect.Slice && sv.Type().Elem().Kind() == reflect.Uint8 {
+		sv = reflect.ValueOf(string(sv.Bytes())) // MySQL sends numbers as text
+	}
+	if !isNumberKind(sv.Kind()) && sv.Kind() != reflect.String || !isNumberKind(dv.Kind()) && dv.Kind() != reflect.Bool {
+		return fmt.Errorf("cannot store %s in %s", sv.Type(), dv.Type())
+	}
+	var n any = sv.Interface()
+	if sv.Kind() == reflect.String {
+		var f float64
+		if _, err := fmt.Sscan(sv.String(), &f); err != nil {
+			return fmt.Errorf("cannot store %q in %s", sv.String(), dv.Type())
+		}
+		n = f
+	}
+	nv := reflect.ValueOf(n)
+	if dv.Kind() == reflect.Bool {
+		dv.SetBool(!nv.IsZero())
+		return nil
+	}
+	if !nv.CanConvert(dv.Type()) {
+		return fmt.Errorf("cannot store %s in %s", sv.Type(), dv.Type())
+	}
+	out := nv.Convert(dv.Type())
+	if back := out.Convert(nv.Type()); !back.Equal(nv) {
+		return fmt.Errorf("value %v does not fit in %s", n, dv.Type())
+	}
+	dv.Set(out)
+	return nil
+}
+
+func isNumberKind(k reflect.Kind) bool {
+	return k >= reflect.Int && k <= reflect.Float64
+}
+
+func columnError(col string, err error) error {
+	return fmt.Errorf("sqlexpr: column %q: %w", col, err)
+}
+
+// structFields maps lower-cased column names to field index paths.
+type structFields struct {
+	byTag  map[string][]int
+	byName map[string][]int // lower-cased field names
+}
+
+var fieldCache sync.Map // reflect.Type → *structFields
+
+func fieldsOf(t reflect.Type) *structFields {
+	if f, ok := fieldCache.Load(t); ok {
+		return f.(*structFields)
+	}
+	f := &structFields{byTag: map[string][]int{}, byName: map[string][]int{}}
+	collectFields(t, nil, f)
+	fieldCache.Store(t, f)
+	return f
+}
+
+// collectFields walks t's exported fields; fields of an embedded struct
+// come after the outer ones, so an outer field wins a name clash.
+func collectFields(t reflect.Type, prefix []int, f *structFields) {
+	var embedded []reflect.StructField
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		tag := sf.Tag.Get("db")
+		if tag == "-" || !sf.IsExported() && !sf.Anonymous {
+			continue
+		}
+		idx := append(append([]int(nil), prefix...), i)
+		if sf.Anonymous && tag == "" && indirect(sf.Type).Kind() == reflect.Struct {
+			sf.Index = idx
+			embedded = append(embedded, sf)
+			continue
+		}
+		if !sf.IsExported() {
+			continue
+		}
+		if tag != "" {
+			if _, dup := f.byTag[tag]; !dup {
+				f.byTag[tag] = idx
+			}
+			continue
+		}
+		if name := strings.ToLower(sf.Name); f.byName[name] == nil {
+			f.byName[name] = idx
+		}
+	}
+	for _, sf := range embedded {
+		if sf.Type.Kind() == reflect.Struct { // embedded pointers are not followed
+			collectFields(sf.Type, sf.Index, f)
+		}
+	}
+}
+
+func indirect(t reflect.Type) reflect.Type {
+	if t.Kind() == reflect.Pointer {
+		return t.Elem()
+	}
+	return t
+}
+
+func (f *structFields) lookup(col string) []int {
+	if idx, ok := f.byTag[col]; ok {
+		return idx
+	}
+	return f.byName[strings.ToLower(col)]
+}
+
+func scanStruct(dst any, cols []string, vals []any) error {
+	dv := reflect.ValueOf(dst)
+	if dv.Kind() != reflect.Pointer || dv.IsNil() || dv.Elem().Kind() != reflect.Struct {
+		return invalidf("ScanStruct: %T is not a pointer to a struct", dst)
+	}
+	sv := dv.Elem()
+	fields := fieldsOf(sv.Type())
+	for i, col := range cols {
+		idx := fields.lookup(col)
+		if idx == nil {
+			return invalidf("ScanStruct: column %q has no field in %s (tag a field db:%q)", col, sv.Type(), col)
+		}
+		if err := assignValue(sv.FieldByIndex(idx), vals[i]); err != nil {
+			return columnError(col, err)
+		}
+	}
+	return nil
+}
+
+func scanAll(r *Rows, dst any) error {
+	dv := reflect.ValueOf(dst)
+	if dv.Kind() != reflect.Pointer || dv.IsNil() || dv.Elem().Kind() != reflect.Slice {
+		return invalidf("ScanAll: %T is not a pointer to a slice", dst)
+	}
+	slice := dv.Elem()
+	elem := slice.Type().Elem()
+	for r.Next() {
+		item := reflect.New(indirect(elem))
+		if err := r.ScanStruct(item.Interface()); err != nil {
+			return err
+		}
+		if elem.Kind() != reflect.Pointer {
+			item = item.Elem()
+		}
+		slice.Set(reflect.Append(slice, item))
+	}
+	return r.Err()
+}
