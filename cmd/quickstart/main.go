@@ -3,8 +3,13 @@
 //
 //	go run ./cmd/quickstart
 //
-// Pass -url to run it against another database, for example
-// -url postgresql://postgres@127.0.0.1:5432/test.
+// The same program runs unchanged on the other dialects:
+//
+//	go run ./cmd/quickstart -url postgresql://postgres@127.0.0.1:5432/test
+//	go run ./cmd/quickstart -url mysql://root@127.0.0.1:3306/test
+//
+// (it creates the tables users and addresses there and drops them at
+// the end).
 package main
 
 import (
@@ -14,9 +19,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/go-alchemy/alchemy"
 	_ "github.com/go-alchemy/alchemy/dialects/all"
+	"github.com/go-alchemy/alchemy/metadata"
+	"github.com/go-alchemy/alchemy/sqlexpr"
+	"github.com/go-alchemy/alchemy/types"
 )
 
 func main() {
@@ -28,7 +37,23 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, w io.Writer, rawURL string) error {
+// schema declares the seed's tables, addresses first: CreateAll sorts
+// them by foreign key, so users is still created first.
+func schema() (*metadata.MetaData, *metadata.Table, *metadata.Table) {
+	md := metadata.New()
+	addresses := md.Table("addresses",
+		metadata.Column("id", types.Integer(), metadata.PrimaryKey()),
+		metadata.Column("user_id", nil, metadata.ForeignKey("users.id"), metadata.NotNull()), // type from users.id
+		metadata.Column("street", types.String(100)),
+		metadata.Column("city", types.String(50)))
+	users := md.Table("users",
+		metadata.Column("id", types.Integer(), metadata.PrimaryKey()),
+		metadata.Column("name", types.String(25), metadata.NotNull()),
+		metadata.Column("email", types.String(255), metadata.Unique(), metadata.NotNull()))
+	return md, users, addresses
+}
+
+func run(ctx context.Context, w io.Writer, rawURL string) (err error) {
 	step := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
 
 	// 1. A URL, parsed the way SQLAlchemy parses it.
@@ -36,7 +61,7 @@ func run(ctx context.Context, w io.Writer, rawURL string) error {
 	if err != nil {
 		return err
 	}
-	step("1. URL %s → dialect %q, database %q", u, u.Dialect, u.Database)
+	step("1. URL %s → dialect %q, driver %q, database %q", u, u.Dialect, u.Driver, u.Database)
 
 	// 2. An engine: nothing is opened yet.
 	eng, err := alchemy.CreateEngine(rawURL, alchemy.PoolSize(5), alchemy.MaxOverflow(10))
@@ -44,26 +69,49 @@ func run(ctx context.Context, w io.Writer, rawURL string) error {
 		return err
 	}
 	defer eng.Close()
-	step("2. %s created; no connection yet: %s", eng, eng.Pool().Status())
+	step("2. %s created, no connection yet:\n   %s", eng, eng.Pool().Status())
 
-	if _, err := eng.ExecContext(ctx, "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(25) NOT NULL, email VARCHAR(255) NOT NULL UNIQUE)"); err != nil {
+	// 3. The schema: declared once, rendered for the engine's dialect,
+	// created in foreign-key order.
+	md, users, addresses := schema()
+	ddl, err := md.CreateAllSQL(eng.Dialect())
+	if err != nil {
 		return err
 	}
-	step("   CREATE TABLE users ran on the first pooled connection: %s", eng.Pool().Status())
+	step("3. DDL for %s:\n%s", eng.Dialect(), indent(ddl))
+	if err := md.CreateAll(ctx, eng); err != nil {
+		return err
+	}
+	defer func() {
+		if dropErr := md.DropAll(ctx, eng); err == nil {
+			err = dropErr
+		}
+	}()
+	sorted, err := md.SortedTables()
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, t := range sorted {
+		names = append(names, t.TableName())
+	}
+	step("   CreateAll created %s (declared: %s)", strings.Join(names, ", "), strings.Join(md.Keys(), ", "))
 
-	// 3. Commit as you go: the first statement begins a transaction.
+	// 4. Commit as you go: the first statement begins a transaction.
 	c, err := eng.Connect(ctx)
 	if err != nil {
 		return err
 	}
-	if _, err := c.ExecContext(ctx, "INSERT INTO users (name, email) VALUES (?, ?)", "john", "john@example.com"); err != nil {
+	res, err := c.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Row{"name": "john", "email": "john@example.com"}))
+	if err != nil {
 		return err
 	}
-	step("3. Connect + INSERT john: in a transaction = %v", c.InTransaction())
+	johnID := res.InsertedPrimaryKey()[0]
+	step("4. Connect + INSERT john (id %v): in a transaction = %v", johnID, c.InTransaction())
 	if err := c.Commit(); err != nil {
 		return err
 	}
-	if _, err := c.ExecContext(ctx, "INSERT INTO users (name, email) VALUES (?, ?)", "ghost", "ghost@example.com"); err != nil {
+	if _, err := c.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Row{"name": "ghost", "email": "ghost@example.com"})); err != nil {
 		return err
 	}
 	if err := c.Close(); err != nil {
@@ -71,20 +119,26 @@ func run(ctx context.Context, w io.Writer, rawURL string) error {
 	}
 	step("   committed john; ghost was inserted but never committed, so Close rolled it back")
 
-	// 4. Begin: commit on success, roll back on error.
+	// 5. Begin: commit on success, roll back on error.
 	err = eng.Begin(ctx, func(c *alchemy.Conn) error {
-		_, err := c.ExecContext(ctx, "INSERT INTO users (name, email) VALUES (?, ?)", "wendy", "wendy@example.com")
+		res, err := c.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Row{"name": "wendy", "email": "wendy@example.com"}))
+		if err != nil {
+			return err
+		}
+		_, err = c.Execute(ctx, sqlexpr.Insert(addresses).Values(
+			sqlexpr.Row{"user_id": johnID, "street": "1 Main St", "city": "Springfield"},
+			sqlexpr.Row{"user_id": res.InsertedPrimaryKey()[0], "street": "2 Elm St", "city": "Shelbyville"}))
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	step("4. Begin inserted wendy and committed")
+	step("5. Begin inserted wendy and two addresses, and committed")
 	errDup := eng.Begin(ctx, func(c *alchemy.Conn) error {
-		if _, err := c.ExecContext(ctx, "INSERT INTO users (name, email) VALUES (?, ?)", "mallory", "mallory@example.com"); err != nil {
+		if _, err := c.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Row{"name": "mallory", "email": "mallory@example.com"})); err != nil {
 			return err
 		}
-		_, err := c.ExecContext(ctx, "INSERT INTO users (name, email) VALUES (?, ?)", "john2", "john@example.com")
+		_, err := c.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Row{"name": "john2", "email": "john@example.com"}))
 		return err
 	})
 	if errDup == nil {
@@ -92,27 +146,36 @@ func run(ctx context.Context, w io.Writer, rawURL string) error {
 	}
 	step("   a duplicate email failed (%s) and rolled back mallory too", eng.Dialect().Kind(errDup))
 
-	rows, err := eng.QueryContext(ctx, "SELECT id, name, email FROM users ORDER BY id")
+	// 6. Select with a join and a where, rows read by column name.
+	stmt := sqlexpr.Select(users.C("name"), users.C("email"), addresses.C("city")).
+		Join(addresses, users.C("id").Eq(addresses.C("user_id"))).
+		Where(addresses.C("city").In("Springfield", "Shelbyville")).
+		OrderBy(users.C("name"))
+	text, args, err := sqlexpr.Compile(stmt, eng.Dialect())
+	if err != nil {
+		return err
+	}
+	step("6. %s\n   args %v", text, args)
+	rows, err := eng.Query(ctx, stmt)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id int
-		var name, email string
-		if err := rows.Scan(&id, &name, &email); err != nil {
-			return err
-		}
-		step("   row: id=%d name=%s email=%s", id, name, email)
+		step("   row: name=%v email=%v city=%v", rows.Get("name"), rows.Get("email"), rows.Get("city"))
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
 	rows.Close()
 
-	// 5. The pool.
+	// 7. The pool.
 	st := eng.Pool().Stats()
-	step("5. %s", eng.Pool().Status())
-	step("   opened %d connection(s), %d checkouts", st.Opens, st.Checkouts)
+	step("7. %s\n   opened %d connection(s) for %d checkouts", eng.Pool().Status(), st.Opens, st.Checkouts)
 	return nil
+}
+
+func indent(s string) string {
+	s = strings.TrimRight(s, "\n")
+	return "   " + strings.ReplaceAll(s, "\n", "\n   ")
 }
