@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"math"
+	"slices"
+	"time"
+)
+
+// cell is one point of the sweep.
+type cell struct {
+	Workload    string
+	PoolSize    int
+	MaxOverflow int
+	Concurrency int
+	PoolTimeout time.Duration // noTimeout: none
+}
+
+// budget is the connection budget every pool gets.
+func (c cell) budget() int { return c.PoolSize + c.MaxOverflow }
+
+// cells returns the cartesian product of the list flags, in the order
+// workload, pool size, overflow, concurrency, timeout.
+func cells(c *config) []cell {
+	var out []cell
+	for _, w := range c.Workloads {
+		for _, s := range c.PoolSizes {
+			for _, o := range c.MaxOverflows {
+				for _, n := range c.Concurrency {
+					for _, t := range c.PoolTimeouts {
+						out = append(out, cell{Workload: w, PoolSize: s, MaxOverflow: o, Concurrency: n, PoolTimeout: t})
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// recorder collects one worker's measurements: latency and checkout wait
+// of every operation that succeeded within the window, and counts of
+// timeouts and errors. Each worker has its own; they are merged after.
+type recorder struct {
+	lat, wait []time.Duration
+	timeouts  int64
+	errors    int64
+	firstErr  string
+}
+
+// record files one operation that started at start, had its connection
+// at got and ended at end, if it ended inside [from, to]. An error seen
+// after ctx ended is the tool's own cancellation, not the pool's.
+func (r *recorder) record(ctx context.Context, from, to, start, got, end time.Time, err error) {
+	if end.Before(from) || end.After(to) {
+		return
+	}
+	switch {
+	case err == nil:
+		r.lat = append(r.lat, end.Sub(start))
+		r.wait = append(r.wait, got.Sub(start))
+	case ctx.Err() != nil:
+	case errors.Is(err, errCheckoutTimeout):
+		r.timeouts++
+	default:
+		r.errors++
+		if r.firstErr == "" {
+			r.firstErr = err.Error()
+		}
+	}
+}
+
+// round is what one pool did in one cell, once.
+type round struct {
+	Measured       time.Duration
+	Lat, Wait      []time.Duration
+	Timeouts       int64
+	Errors         int64
+	ErrorSamples   []string
+	Opened, Closed int64
+	CPU            time.Duration // the tool's own CPU time during the window (client side)
+	MaxConns       int
+	ConnsErr       string
+	Interrupted    bool
+}
+
+// mergeRecorders combines the workers' recorders into a round.
+func mergeRecorders(rs []*recorder) round {
+	var r round
+	n := 0
+	for _, x := range rs {
+		n += len(x.lat)
+	}
+	r.Lat = make([]time.Duration, 0, n)
+	r.Wait = make([]time.Duration, 0, n)
+	for _, x := range rs {
+		r.Lat = append(r.Lat, x.lat...)
+		r.Wait = append(r.Wait, x.wait...)
+		r.Timeouts += x.timeouts
+		r.Errors += x.errors
+		if x.firstErr != "" {
+			r.ErrorSamples = addSample(r.ErrorSamples, x.firstErr)
+		}
+	}
+	return r
+}
+
+// addSample keeps up to three distinct error messages.
+func addSample(s []string, msg string) []string {
+	if len(s) >= 3 || slices.Contains(s, msg) {
+		return s
+	}
+	return append(s, msg)
+}
+
+// result is one row of the report: one pool in one cell, all rounds.
+type result struct {
+	cell
+	Pool        string
+	Rounds      int
+	Measured    time.Duration
+	Ops         int64
+	Throughput  float64 // successful operations per second
+	P50, P95    time.Duration
+	P99, Max    time.Duration
+	WaitP50     time.Duration
+	WaitP99     time.Duration
+	Timeouts    int64
+	Errors      int64
+	Opened      int64 // during the measured windows
+	Closed      int64
+	CPUPerOp    time.Duration   // client CPU (this process, user+system) per successful operation
+	MaxConns    int             // the most connections seen while the cell ran; -1 if they could not be counted
+	CountedBy   string          // countedByServer or countedByPool
+	ConnsErr    string          // why they could not be counted
+	RoundOps    []float64       // throughput of each round
+	RoundP99    []time.Duration // p99 latency of each round
+	RoundWait99 []time.Duration // p99 checkout wait of each round
+	ErrorSample []string
+	Interrupted bool
+}
+
+// summarize turns the rounds of one pool in one cell into a result.
+func summarize(c cell, poolName, countedBy string, rounds []round) result {
+	r := result{cell: c, Pool: poolName, Rounds: len(rounds), CountedBy: countedBy}
+	var lat, wait []time.Duration
+	var cpu time.Duration
+	for _, x := range rounds {
+		r.Measured += x.Measured
+		r.Ops += int64(len(x.Lat))
+		lat = append(lat, x.Lat...)
+		wait = append(wait, x.Wait...)
+		r.Timeouts += x.Timeouts
+		r.Errors += x.Errors
+		r.Opened += x.Opened
+		r.Closed += x.Closed
+		cpu += x.CPU
+		r.MaxConns = max(r.MaxConns, x.MaxConns)
+		if x.ConnsErr != "" && r.ConnsErr == "" {
+			r.ConnsErr = x.ConnsErr
+		}
+		for _, e := range x.ErrorSamples {
+			r.ErrorSample = addSample(r.ErrorSample, e)
+		}
+		r.RoundOps = append(r.RoundOps, rate(int64(len(x.Lat)), x.Measured))
+		r.RoundP99 = append(r.RoundP99, percentile(sortedCopy(x.Lat), 0.99))
+		r.RoundWait99 = append(r.RoundWait99, percentile(sortedCopy(x.Wait), 0.99))
+		r.Interrupted = r.Interrupted || x.Interrupted
+	}
+	if r.ConnsErr != "" {
+		r.MaxConns = -1
+	}
+	r.Throughput = rate(r.Ops, r.Measured)
+	if r.Ops > 0 {
+		r.CPUPerOp = cpu / time.Duration(r.Ops)
+	}
+	slices.Sort(lat)
+	slices.Sort(wait)
+	r.P50, r.P95, r.P99 = percentile(lat, 0.50), percentile(lat, 0.95), percentile(lat, 0.99)
+	r.Max = percentile(lat, 1)
+	r.WaitP50, r.WaitP99 = percentile(wait, 0.50), percentile(wait, 0.99)
+	return r
+}
+
+func sortedCopy(d []time.Duration) []time.Duration {
+	c := slices.Clone(d)
+	slices.Sort(c)
+	return c
+}
+
+// rate is ops per second, 0 for an empty window.
+func rate(ops int64, d time.Duration) float64 {
+	if d <= 0 {
+		return 0
+	}
+	return float64(ops) / d.Seconds()
+}
+
+// percentile returns the nearest-rank p-quantile (0 < p <= 1) of sorted
+// samples: the smallest sample with at least p of them at or below it.
+// It returns 0 for no samples.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	n := len(sorted)
+	if n == 0 {
+		return 0
+	}
+	// The epsilon keeps float error (0.07*100 = 7.000000000000001) from
+	// moving the rank up by one.
+	i := int(math.Ceil(p*float64(n)-1e-9)) - 1
+	return sorted[min(max(i, 0), n-1)]
+}
