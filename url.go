@@ -184,8 +184,12 @@ func (u *URL) parseHostPort(s string) (string, string) {
 	return s, ""
 }
 
-// String returns the URL with the password shown as "***".
-func (u *URL) String() string { return u.RenderAsString(true) }
+// String returns the URL with the password shown as "***". It has a
+// value receiver so that a URL printed by value (%v, %+v) is masked too.
+func (u URL) String() string { return u.RenderAsString(true) }
+
+// GoString masks the password in %#v output as well.
+func (u URL) GoString() string { return "alchemy.URL(" + strconv.Quote(u.RenderAsString(true)) + ")" }
 
 // RenderAsString returns the URL, with the password as "***" when
 // hidePassword is true. The unmasked form parses back to an equal URL.

@@ -2,6 +2,7 @@ package alchemy
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -78,6 +79,20 @@ func TestURLStringMasksPassword(t *testing.T) {
 		}
 		if got := u.RenderAsString(false); got != tt.revealed {
 			t.Errorf("RenderAsString(false) = %q, want %q", got, tt.revealed)
+		}
+	}
+}
+
+func TestURLFormattingNeverShowsThePassword(t *testing.T) {
+	u, err := ParseURL("postgresql://john:hunter2@h/db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		for _, v := range []any{u, *u} {
+			if got := fmt.Sprintf(verb, v); strings.Contains(got, "hunter2") {
+				t.Errorf("fmt %s of %T shows the password: %s", verb, v, got)
+			}
 		}
 	}
 }
