@@ -110,3 +110,22 @@ func catalogOf(d *dialects.Dialect) (Catalog, error) {
 	}
 	return c, nil
 }
+
+// QueryStrings runs a one-column query and returns its values, a NULL as
+// the empty string. The dialects' catalogs use it for lists of names.
+func QueryStrings(ctx context.Context, q Querier, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s sql.NullString
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s.String)
+	}
+	return out, rows.Err()
+}

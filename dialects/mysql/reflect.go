@@ -62,7 +62,7 @@ func (catalog) Existing(ctx context.Context, q metadata.Querier, schemas []strin
 
 // TableNames lists the schema's base tables.
 func (catalog) TableNames(ctx context.Context, q metadata.Querier, schema string) ([]string, error) {
-	return queryStrings(ctx, q, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE "+
+	return metadata.QueryStrings(ctx, q, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE "+
 		schemaCond("TABLE_SCHEMA", schema)+" AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME")
 }
 
@@ -284,21 +284,4 @@ func (r *reader) foreignKeyIndex(ix metadata.IndexInfo) bool {
 		}
 	}
 	return false
-}
-
-func queryStrings(ctx context.Context, q metadata.Querier, query string, args ...any) ([]string, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }

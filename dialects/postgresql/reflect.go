@@ -65,7 +65,7 @@ func (catalog) Existing(ctx context.Context, q metadata.Querier, schemas []strin
 // TableNames lists the schema's ordinary and partitioned tables (not the
 // partitions).
 func (catalog) TableNames(ctx context.Context, q metadata.Querier, schema string) ([]string, error) {
-	return queryStrings(ctx, q, "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"+
+	return metadata.QueryStrings(ctx, q, "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"+
 		" WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND "+schemaCond(schema)+" ORDER BY c.relname")
 }
 
@@ -251,23 +251,6 @@ func split(s string) []string {
 		return nil
 	}
 	return strings.Split(s, sep)
-}
-
-func queryStrings(ctx context.Context, q metadata.Querier, query string, args ...any) ([]string, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 var typePattern = regexp.MustCompile(`^([a-z ]+?)(?:\((\d+)(?:,(\d+))?\))?( with(?:out)? time zone)?$`)

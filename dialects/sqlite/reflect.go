@@ -79,7 +79,7 @@ func (catalog) TableNames(ctx context.Context, q metadata.Querier, schema string
 	if err != nil {
 		return nil, err
 	}
-	return queryStrings(ctx, q, "SELECT name FROM "+master+
+	return metadata.QueryStrings(ctx, q, "SELECT name FROM "+master+
 		` WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`)
 }
 
@@ -89,7 +89,7 @@ func (catalog) ReflectTable(ctx context.Context, q metadata.Querier, schema, nam
 	if err != nil {
 		return nil, err
 	}
-	ddl, err := queryStrings(ctx, q, "SELECT sql FROM "+master+" WHERE type = 'table' AND name = ?", name)
+	ddl, err := metadata.QueryStrings(ctx, q, "SELECT sql FROM "+master+" WHERE type = 'table' AND name = ?", name)
 	if err != nil || len(ddl) == 0 {
 		return nil, err
 	}
@@ -226,7 +226,7 @@ func readIndexes(ctx context.Context, q metadata.Querier, schema string, info *m
 		if ix.origin == "pk" {
 			continue
 		}
-		cols, err := queryStrings(ctx, q, `SELECT name FROM pragma_index_info(?, ?) ORDER BY seqno`, ix.name, schemaName(schema))
+		cols, err := metadata.QueryStrings(ctx, q, `SELECT name FROM pragma_index_info(?, ?) ORDER BY seqno`, ix.name, schemaName(schema))
 		if err != nil {
 			return err
 		}
@@ -237,23 +237,6 @@ func readIndexes(ctx context.Context, q metadata.Querier, schema string, info *m
 		}
 	}
 	return nil
-}
-
-func queryStrings(ctx context.Context, q metadata.Querier, query string, args ...any) ([]string, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s sql.NullString
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s.String)
-	}
-	return out, rows.Err()
 }
 
 var typePattern = regexp.MustCompile(`^\s*([A-Za-z][A-Za-z ]*?)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*$`)
