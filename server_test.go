@@ -471,3 +471,39 @@ func rebind(eng *alchemy.Engine, q string) string {
 	}
 	return q
 }
+
+// TestServerInvalidateAfterMigration: after DDL changes a table's shape,
+// PostgreSQL rejects pgx's cached prepared statement once ("cached plan
+// must not change result type"); QueuePool.Invalidate replaces the
+// connections, so the README's advice holds.
+func TestServerInvalidateAfterMigration(t *testing.T) {
+	db := openDB(t, withQuery(testdb.Postgres(t), "pool_size=1&max_overflow=0"))
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, "CREATE TABLE mig (a INTEGER)"); err != nil {
+		t.Fatal(err)
+	}
+	count := func() error {
+		rows, err := db.QueryContext(ctx, "SELECT * FROM mig")
+		if err != nil {
+			return err
+		}
+		return rows.Close()
+	}
+	if err := count(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, "ALTER TABLE mig ADD COLUMN b INTEGER"); err != nil {
+		t.Fatal(err)
+	}
+	err := count()
+	if err == nil || !strings.Contains(err.Error(), "cached plan") {
+		t.Logf("without Invalidate the stale plan error did not show (pgx may have changed): %v", err)
+	}
+	if _, err := db.ExecContext(ctx, "ALTER TABLE mig ADD COLUMN c INTEGER"); err != nil {
+		t.Fatal(err)
+	}
+	poolOf(t, db).Invalidate()
+	if err := count(); err != nil {
+		t.Fatalf("after Invalidate: %v", err)
+	}
+}
