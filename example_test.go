@@ -131,3 +131,15 @@ func Example_dropIn() {
 	fmt.Println(v, pool.Status())
 	// Output: 1 Pool size: 3  Connections in pool: 1 Current Overflow: -2 Current Checked out connections: 0
 }
+
+func ExamplePoolSize() {
+	// Options override the URL's pool settings.
+	eng, err := alchemy.CreateEngine("sqlite://?pool_size=3&pool_timeout=5", alchemy.PoolSize(7), alchemy.PoolUseLIFO(true))
+	if err != nil {
+		panic(err)
+	}
+	defer eng.Close()
+	cfg := eng.Pool().Config()
+	fmt.Println(cfg.Size, cfg.MaxOverflow, cfg.Timeout, cfg.UseLIFO)
+	// Output: 7 10 5s true
+}
