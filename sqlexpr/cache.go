@@ -1,6 +1,7 @@
 package sqlexpr
 
 import (
+	"encoding/binary"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -96,19 +97,23 @@ func (c *Compiler) Compile(stmt Statement, d *dialects.Dialect) (string, []any, 
 		return render(stmt, d)
 	}
 	k := getCompiler(d, true)
-	k.args = make([]any, 0, 8)
+	// The key starts with the dialect's address, so that the cache is
+	// one map with string keys (hashed by the fast string path); each
+	// entry keeps its dialect alive, so the address cannot be reused by
+	// another dialect while the entry exists.
+	k.buf = binary.LittleEndian.AppendUint64(k.buf, uint64(uintptr(unsafe.Pointer(d))))
 	k.statement(stmt)
 	if k.err != nil {
 		err := k.err
 		putCompiler(k)
 		return "", nil, err
 	}
-	args := k.args
-	if sql, ok := l.get(d, unsafe.String(unsafe.SliceData(k.buf), len(k.buf))); ok {
+	args := k.argsCopy()
+	if sql, ok := l.get(unsafe.String(unsafe.SliceData(k.buf), len(k.buf))); ok {
 		putCompiler(k)
 		return sql, args, nil
 	}
-	sql, _, err := render(stmt, d)
+	sql, err := renderText(stmt, d)
 	if err == nil {
 		l.put(d, string(k.buf), sql)
 	}
@@ -125,37 +130,34 @@ func (c *Compiler) Compile(stmt Statement, d *dialects.Dialect) (string, []any, 
 type lru struct {
 	mu        sync.Mutex
 	capacity  int
-	entries   map[cacheKey]*entry // guarded by mu
-	head      *entry              // guarded by mu
-	tail      *entry              // guarded by mu
+	entries   map[string]*entry // guarded by mu; keys: see Compile
+	head      *entry            // guarded by mu
+	tail      *entry            // guarded by mu
 	hits      atomic.Uint64
 	misses    atomic.Uint64
 	evictions atomic.Uint64
 }
 
-// cacheKey holds the dialect pointer, which keeps the dialect alive, so
-// that its address cannot be reused by another dialect while an entry
-// refers to it.
-type cacheKey struct {
-	d     *dialects.Dialect
-	shape string
-}
-
+// entry is a cached statement. Its key begins with the address of its
+// dialect; d holds the dialect pointer, which keeps the dialect alive,
+// so that its address cannot be reused by another dialect while the
+// entry refers to it.
 type entry struct {
-	key        cacheKey
+	key        string
+	d          *dialects.Dialect
 	sql        string
 	prev, next *entry
 }
 
 func newLRU(capacity int) *lru {
-	return &lru{capacity: capacity, entries: make(map[cacheKey]*entry, capacity)}
+	return &lru{capacity: capacity, entries: make(map[string]*entry, capacity)}
 }
 
-// get looks shape up; shape may alias a reused buffer, so it is never
+// get looks key up; key may alias a reused buffer, so it is never
 // stored.
-func (l *lru) get(d *dialects.Dialect, shape string) (string, bool) {
+func (l *lru) get(key string) (string, bool) {
 	l.mu.Lock()
-	e := l.entries[cacheKey{d, shape}]
+	e := l.entries[key]
 	if e == nil {
 		l.mu.Unlock()
 		l.misses.Add(1)
@@ -168,15 +170,15 @@ func (l *lru) get(d *dialects.Dialect, shape string) (string, bool) {
 	return sql, true
 }
 
-func (l *lru) put(d *dialects.Dialect, shape, sql string) {
-	key := cacheKey{d, shape}
+// put stores sql under key, which begins with the address of d.
+func (l *lru) put(d *dialects.Dialect, key, sql string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if e := l.entries[key]; e != nil {
 		l.moveToFrontLocked(e) // another goroutine stored it meanwhile
 		return
 	}
-	e := &entry{key: key, sql: sql}
+	e := &entry{key: key, d: d, sql: sql}
 	l.entries[key] = e
 	l.pushFrontLocked(e)
 	for len(l.entries) > l.capacity {

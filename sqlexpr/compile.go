@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -58,7 +59,7 @@ var compilerPool = sync.Pool{New: func() any { return &compiler{} }}
 func getCompiler(d *dialects.Dialect, keyMode bool) *compiler {
 	c := compilerPool.Get().(*compiler)
 	c.d, c.keyMode, c.err, c.bareColumns = d, keyMode, nil, false
-	c.buf, c.args = c.buf[:0], nil
+	c.buf, c.args = c.buf[:0], c.args[:0]
 	return c
 }
 
@@ -66,7 +67,11 @@ func putCompiler(c *compiler) {
 	if cap(c.buf) > 64<<10 {
 		c.buf = nil // do not pin a huge buffer in the pool
 	}
-	c.d, c.args = nil, nil
+	clear(c.args) // do not keep the caller's values alive
+	if cap(c.args) > 1024 {
+		c.args = nil
+	}
+	c.d, c.args = nil, c.args[:0]
 	clear(c.items)
 	clear(c.leaves)
 	clear(c.ctes)
@@ -80,14 +85,36 @@ func render(stmt Statement, d *dialects.Dialect) (string, []any, error) {
 		return "", nil, invalidf("Compile: nil dialect")
 	}
 	c := getCompiler(d, false)
-	c.args = make([]any, 0, 8)
 	c.statement(stmt)
-	sql, args, err := string(c.buf), c.args, c.err
-	putCompiler(c)
-	if err != nil {
+	if err := c.err; err != nil {
+		putCompiler(c)
 		return "", nil, err
 	}
+	sql, args := string(c.buf), c.argsCopy()
+	putCompiler(c)
 	return sql, args, nil
+}
+
+// argsCopy returns the collected arguments in a new slice of their
+// exact length, which belongs to the caller (never nil).
+func (c *compiler) argsCopy() []any {
+	args := make([]any, len(c.args))
+	for i, a := range c.args { // cheaper than copy for a few values
+		args[i] = a
+	}
+	return args
+}
+
+// renderText is render without the arguments.
+func renderText(stmt Statement, d *dialects.Dialect) (string, error) {
+	c := getCompiler(d, false)
+	c.statement(stmt)
+	sql, err := string(c.buf), c.err
+	putCompiler(c)
+	if err != nil {
+		return "", err
+	}
+	return sql, nil
 }
 
 func (c *compiler) setErr(err error) {
@@ -103,7 +130,16 @@ func (c *compiler) fail(construct string) {
 
 // kw writes SQL text that comes from the compiler or the dialect, never
 // from the user.
-func (c *compiler) kw(s string) { c.buf = append(c.buf, s...) }
+func (c *compiler) kw(s string) {
+	// Reslicing in place stores only the length: append would store the
+	// buffer pointer too, a write barrier while the GC runs.
+	if n := len(c.buf); len(s) <= cap(c.buf)-n {
+		c.buf = c.buf[:n+len(s)]
+		copy(c.buf[n:], s)
+		return
+	}
+	c.buf = append(c.buf, s...)
+}
 
 // ident writes an identifier, quoted where the dialect needs it.
 func (c *compiler) ident(name string) {
@@ -130,9 +166,27 @@ func (c *compiler) userText(s string) {
 }
 
 func (c *compiler) token(tag byte, s string) {
-	c.buf = append(c.buf, tag)
-	c.buf = binary.AppendUvarint(c.buf, uint64(len(s)))
-	c.buf = append(c.buf, s...)
+	c.varint(tag, uint64(len(s)))
+	c.kw(s)
+}
+
+// varint writes tag and then x as a uvarint, in place when the buffer
+// has room (see kw).
+func (c *compiler) varint(tag byte, x uint64) {
+	const most = 1 + binary.MaxVarintLen64
+	if n := len(c.buf); x < 0x80 && cap(c.buf)-n >= 2 { // one byte
+		c.buf = c.buf[:n+2]
+		c.buf[n], c.buf[n+1] = tag, byte(x)
+		return
+	}
+	if cap(c.buf)-len(c.buf) < most {
+		c.buf = slices.Grow(c.buf, most)
+	}
+	n := len(c.buf)
+	c.buf = c.buf[:n+most]
+	c.buf[n] = tag
+	k := binary.PutUvarint(c.buf[n+1:], x)
+	c.buf = c.buf[:n+1+k]
 }
 
 // named writes, in key mode, the interned number of a table or column
@@ -141,8 +195,7 @@ func (c *compiler) named(id uint64) bool {
 	if !c.keyMode || id == 0 {
 		return false
 	}
-	c.buf = append(c.buf, tagNamed)
-	c.buf = binary.AppendUvarint(c.buf, id)
+	c.varint(tagNamed, id)
 	return true
 }
 

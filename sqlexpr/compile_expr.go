@@ -9,6 +9,20 @@ import (
 
 // expr writes e, parenthesised when its precedence is below minPrec.
 func (c *compiler) expr(e Expr, minPrec int) {
+	// The commonest canonical nodes skip canon, precOf and node: a node
+	// of this package is canonical unless it is a zero value (self nil).
+	switch x := e.(type) {
+	case *ColumnClause:
+		if x.self != nil { // an atom: never parenthesised
+			c.column(x)
+			return
+		}
+	case *BinaryExpr:
+		if x.self != nil && x.op.prec() >= minPrec {
+			c.binary(x)
+			return
+		}
+	}
 	n := canon(e)
 	if n == nil {
 		c.setErr(invalidf("nil expression"))
@@ -25,11 +39,11 @@ func (c *compiler) expr(e Expr, minPrec int) {
 
 // operand writes an operand: its expression, or a placeholder.
 func (c *compiler) operand(op *operand, minPrec int) {
-	if op.e != nil {
-		c.expr(op.e, minPrec)
+	if e, ok := op.x.(Expr); ok {
+		c.expr(e, minPrec)
 		return
 	}
-	c.bind(op.v)
+	c.bind(op.x)
 }
 
 // precOf returns the precedence of a canonical node.
@@ -308,10 +322,10 @@ func (c *compiler) constCond(truth bool) {
 }
 
 func (c *compiler) in(in *InExpr) {
-	if in.sub != nil {
+	if sub := in.subquery(); sub != nil {
 		c.expr(in.left, precCmp+1)
 		c.inKeyword(in.not)
-		c.query(in.sub, true)
+		c.query(sub, true)
 		c.kw(")")
 		return
 	}

@@ -10,7 +10,7 @@ package sqlexpr
 // is left out (correlated), unless that would leave no FROM at all.
 func (c *compiler) deriveFroms(s *SelectStmt, correlate bool) {
 	enclosing, items := len(c.leaves), len(c.items)
-	for _, f := range s.from {
+	for _, f := range s.rare().from {
 		f = canonFrom(f)
 		c.items = append(c.items, f)
 		c.addLeaves(f)
@@ -128,8 +128,8 @@ func (d *fromDeriver) orderItem(o OrderItem) {
 }
 
 func (d *fromDeriver) operand(op *operand) {
-	if op.e != nil {
-		d.expr(canon(op.e))
+	if e, ok := op.x.(Expr); ok {
+		d.expr(canon(e))
 	}
 }
 

@@ -3,8 +3,8 @@ package sqlexpr
 import "github.com/go-alchemy/alchemy/dialects"
 
 func (c *compiler) selectStmt(s *SelectStmt, correlate bool) {
-	if s.err != nil {
-		c.setErr(s.err)
+	if err := s.rare().err; err != nil {
+		c.setErr(err)
 		return
 	}
 	if len(s.items) == 0 {
@@ -223,7 +223,7 @@ func (c *compiler) allColumns(f FromClause) {
 
 // limitOffset writes LIMIT and OFFSET in the dialect's style; both are
 // bound.
-func (c *compiler) limitOffset(limit, offset any, hasLimit, hasOffset bool) {
+func (c *compiler) limitOffset(limit, offset int64, hasLimit, hasOffset bool) {
 	switch c.d.SQL.Limit {
 	case dialects.LimitOffset:
 		if hasLimit {

@@ -29,8 +29,8 @@ type CompoundSelect struct {
 	op        setOp
 	parts     []SelectBase
 	orderBy   []OrderItem
-	limit     any
-	offset    any
+	limit     int64 // bound when hasLimit
+	offset    int64
 	hasLimit  bool
 	hasOffset bool
 	ctes      []*CTE

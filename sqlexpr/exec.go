@@ -211,8 +211,8 @@ func insertedKey(s *InsertStmt, pk []string) ([]any, int) {
 	for i, name := range pk {
 		j := indexOf(s.cols, name)
 		switch {
-		case j >= 0 && s.rows[0][j].e == nil:
-			vals[i] = s.rows[0][j].v
+		case j >= 0 && s.rows[0][j].expr() == nil:
+			vals[i] = s.rows[0][j].value()
 		case missing >= 0 || j >= 0:
 			return nil, -1 // two generated columns, or a key set by an expression
 		default:

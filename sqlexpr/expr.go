@@ -172,9 +172,17 @@ type InExpr struct {
 	ops
 	left   Expr
 	not    bool
-	values []operand
-	sub    SelectBase
+	values []operand  // the list; nil for a subquery, which is buf[0]
 	buf    [3]operand // inline storage for short lists
+}
+
+// subquery returns the subquery of x IN (SELECT …), nil for a list.
+func (in *InExpr) subquery() SelectBase {
+	if in.values != nil {
+		return nil
+	}
+	q, _ := in.buf[0].x.(SelectBase)
+	return q
 }
 
 // BetweenExpr is x BETWEEN lo AND hi, or NOT BETWEEN.

@@ -10,7 +10,7 @@ func (t *TableClause) selectItem()          {}
 // returns a column that makes compiling fail with an error naming the
 // table and the column, so that a typo surfaces as an error, not a panic.
 func (t *TableClause) C(name string) *ColumnClause {
-	if c := t.byName[name]; c != nil {
+	if c := t.lookup(name); c != nil {
 		return c
 	}
 	return badColumn(t, nil, name, invalidf("table %s has no column %q", t.name, name))
@@ -107,7 +107,7 @@ func (a *AliasClause) Name() string { return a.name }
 // name must be one of its columns (see TableClause.C).
 func (a *AliasClause) C(name string) *ColumnClause {
 	if t, ok := a.of.(*TableClause); ok {
-		if t.byName[name] == nil {
+		if t.lookup(name) == nil {
 			return badColumn(t, a, name, invalidf("table %s (alias %s) has no column %q", t.name, a.name, name))
 		}
 		return newColumn(t, a, name)

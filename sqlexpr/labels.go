@@ -86,7 +86,7 @@ func (l *labelCounter) next(n Expr) string {
 	case *FuncExpr:
 		return l.funcLabel(x.name)
 	case *CastExpr:
-		if col, ok := canon(x.e.e).(*ColumnClause); ok && x.e.e != nil {
+		if col, ok := canon(x.e.expr()).(*ColumnClause); ok {
 			return col.name
 		}
 	}

@@ -130,11 +130,26 @@ func (ops) selectItem()      {}
 func (ops) orderItem()       {}
 
 // operand is one input of an operation: an expression, or a value that
-// is bound (e == nil). The compiler addresses v through &operand.v, which
-// is how cached statements find their arguments (see cache.go).
+// is bound. It is one interface word pair: x holds either an [Expr] (a
+// canonical or embedding expression) or the value to bind, which is
+// never an Expr (toOperand turns every Expr into an expression operand),
+// so the dynamic type tells which it is.
 type operand struct {
-	e Expr
-	v any
+	x any
+}
+
+// expr returns the operand's expression, nil for a bound value.
+func (op *operand) expr() Expr {
+	e, _ := op.x.(Expr)
+	return e
+}
+
+// value returns the bound value, nil for an expression.
+func (op *operand) value() any {
+	if _, ok := op.x.(Expr); ok {
+		return nil
+	}
+	return op.x
 }
 
 // toOperand coerces an argument: expressions stay expressions, SELECTs
@@ -142,11 +157,11 @@ type operand struct {
 func toOperand(v any) operand {
 	switch x := v.(type) {
 	case Expr:
-		return operand{e: x}
+		return operand{x: x}
 	case SelectBase:
-		return operand{e: x.Scalar()}
+		return operand{x: x.Scalar()}
 	}
-	return operand{v: v}
+	return operand{x: v}
 }
 
 // toOperands coerces each argument with toOperand.

@@ -77,7 +77,7 @@ func newIn(left Expr, not bool, values []any) Expr {
 	if len(values) == 1 {
 		switch v := values[0].(type) {
 		case SelectBase:
-			in.sub = v
+			in.buf[0] = operand{x: v} // values stays nil: see subquery
 			return in
 		case []byte, Expr:
 		default:
@@ -90,7 +90,7 @@ func newIn(left Expr, not bool, values []any) Expr {
 			}
 		}
 	}
-	if len(values) <= len(in.buf) {
+	if len(values) <= len(in.buf) { // never nil, even when empty
 		in.values = in.buf[:len(values):len(values)]
 		for i, v := range values {
 			in.values[i] = toOperand(v)

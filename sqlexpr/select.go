@@ -15,26 +15,26 @@ type SelectStmt struct {
 	distinct  bool
 	hasLimit  bool
 	hasOffset bool
-	from      []FromClause
 	joins     []joinSpec
 	where     []Expr
 	orderBy   []OrderItem
-	limit     any // int64 when hasLimit; bound
-	offset    any
-	more      *selectMore // the clauses most statements lack; nil: none
-	err       error
+	limit     int64       // bound when hasLimit
+	offset    int64       // bound when hasOffset
+	more      *selectMore // the clauses most statements lack, and the error; nil: none
 
 	// Inline storage for the usual short lists: a typical statement is
 	// then one allocation instead of five.
 	itemsBuf [4]SelectItem
 	joinsBuf [1]joinSpec
 	whereBuf [2]Expr
-	orderBuf [2]OrderItem
+	orderBuf [1]OrderItem
 }
 
-// selectMore holds the rarer clauses of a SELECT, so that the common
-// statement stays small.
+// selectMore holds the rarer clauses of a SELECT (and an explicit FROM
+// list, and the building error), so that the common statement stays
+// small: it is allocated by the first builder call that needs it.
 type selectMore struct {
+	from       []FromClause // what From names
 	distinctOn []Expr
 	groupBy    []Expr
 	having     []Expr
@@ -42,6 +42,7 @@ type selectMore struct {
 	lock       lockMode
 	nowait     bool
 	skipLocked bool
+	err        error // the first error recorded while building
 }
 
 var noMore = &selectMore{}
@@ -82,7 +83,15 @@ const (
 // tables (and aliases, subqueries, CTEs) standing for all their columns.
 func Select(items ...SelectItem) *SelectStmt {
 	s := &SelectStmt{}
-	s.items = append(s.itemsBuf[:0:len(s.itemsBuf)], items...)
+	if len(items) <= len(s.itemsBuf) {
+		// Element by element: cheaper than a copy for a few items.
+		for i, it := range items {
+			s.itemsBuf[i] = it
+		}
+		s.items = s.itemsBuf[:len(items):len(s.itemsBuf)]
+	} else {
+		s.items = append([]SelectItem(nil), items...)
+	}
 	s.joins = s.joinsBuf[:0:len(s.joinsBuf)]
 	s.where = s.whereBuf[:0:len(s.whereBuf)]
 	s.orderBy = s.orderBuf[:0:len(s.orderBuf)]
@@ -100,25 +109,25 @@ func (s *SelectStmt) selectBase() {}
 // setErr keeps the first error: later builder calls do not overwrite it,
 // and Compile reports it.
 func (s *SelectStmt) setErr(err error) {
-	if s.err == nil {
-		s.err = err
+	if m := s.ensureMore(); m.err == nil {
+		m.err = err
 	}
 }
 
 // Err returns the first error recorded while building s.
-func (s *SelectStmt) Err() error { return s.err }
+func (s *SelectStmt) Err() error { return s.rare().err }
 
 // Clone returns a copy of s that can be modified without changing s.
 func (s *SelectStmt) Clone() *SelectStmt {
 	c := *s
-	c.itemsBuf, c.joinsBuf, c.whereBuf, c.orderBuf = [4]SelectItem{}, [1]joinSpec{}, [2]Expr{}, [2]OrderItem{}
+	c.itemsBuf, c.joinsBuf, c.whereBuf, c.orderBuf = [4]SelectItem{}, [1]joinSpec{}, [2]Expr{}, [1]OrderItem{}
 	c.items = append([]SelectItem(nil), s.items...)
-	c.from = append([]FromClause(nil), s.from...)
 	c.joins = append([]joinSpec(nil), s.joins...)
 	c.where = append([]Expr(nil), s.where...)
 	c.orderBy = append([]OrderItem(nil), s.orderBy...)
 	if s.more != nil {
 		m := *s.more
+		m.from = append([]FromClause(nil), m.from...)
 		m.distinctOn = append([]Expr(nil), m.distinctOn...)
 		m.groupBy = append([]Expr(nil), m.groupBy...)
 		m.having = append([]Expr(nil), m.having...)
@@ -154,7 +163,8 @@ func (s *SelectStmt) From(froms ...FromClause) *SelectStmt {
 			s.setErr(invalidf("From: nil FROM element"))
 			continue
 		}
-		s.from = append(s.from, f)
+		m := s.ensureMore()
+		m.from = append(m.from, f)
 	}
 	return s
 }
@@ -215,7 +225,9 @@ func (s *SelectStmt) Having(conds ...Expr) *SelectStmt {
 // OrderBy adds ORDER BY items (expressions, or their Asc/Desc) and
 // returns s.
 func (s *SelectStmt) OrderBy(items ...OrderItem) *SelectStmt {
-	s.orderBy = append(s.orderBy, items...)
+	for _, it := range items { // cheaper than a copy for a few items
+		s.orderBy = append(s.orderBy, it)
+	}
 	return s
 }
 

@@ -65,7 +65,22 @@ func (t *TableClause) Schema() string { return t.schema }
 func (t *TableClause) Clause() *TableClause { return t }
 
 // Column returns the column named name, or nil when the table has none.
-func (t *TableClause) Column(name string) *ColumnClause { return t.byName[name] }
+func (t *TableClause) Column(name string) *ColumnClause { return t.lookup(name) }
+
+// lookup returns the column named name, nil for none. A short column
+// list is scanned, which is faster than hashing the name; columns and
+// byName always hold the same (uniquely named) columns.
+func (t *TableClause) lookup(name string) *ColumnClause {
+	if len(t.columns) <= 8 {
+		for _, c := range t.columns {
+			if c.name == name {
+				return c
+			}
+		}
+		return nil
+	}
+	return t.byName[name]
+}
 
 // ColumnClauses returns the table's columns in declaration order. The
 // slice must not be modified.
