@@ -40,7 +40,21 @@ func SQL(d *dialects.Dialect, ops ...Op) ([]string, error) {
 
 type renderer struct{ d *dialects.Dialect }
 
+// needsAlter reports the operations only ALTER TABLE … ALTER/ADD/DROP
+// CONSTRAINT can express; without Features.Alter they go through a
+// batch rebuild of the table instead.
+func needsAlter(o Op) bool {
+	switch o.(type) {
+	case AlterColumn, AddUnique, DropUnique, AddForeignKey, DropForeignKey, AddCheck, DropCheck:
+		return true
+	}
+	return false
+}
+
 func (r renderer) op(o Op) ([]string, error) {
+	if !r.d.Features.Alter && needsAlter(o) {
+		return nil, errNeedsBatch
+	}
 	switch o := o.(type) {
 	case CreateTable:
 		return r.createTable(o.Table)
@@ -60,33 +74,18 @@ func (r renderer) op(o Op) ([]string, error) {
 		c, err := r.d.QuoteIdent(o.Column.Name())
 		return one("ALTER TABLE "+t+" DROP COLUMN "+c, err)
 	case AlterColumn:
-		if !r.d.Features.Alter {
-			return nil, errNeedsBatch
-		}
 		return r.alterColumn(o)
 	case CreateIndex:
 		return r.createIndex(o.Index)
 	case DropIndex:
 		return r.dropIndex(o.Index)
 	case AddUnique:
-		if !r.d.Features.Alter {
-			return nil, errNeedsBatch
-		}
 		return r.addUnique(o.Unique)
 	case DropUnique:
-		if !r.d.Features.Alter {
-			return nil, errNeedsBatch
-		}
 		return r.dropUnique(o.Unique)
 	case AddForeignKey:
-		if !r.d.Features.Alter {
-			return nil, errNeedsBatch
-		}
 		return r.addForeignKey(o.ForeignKey)
 	case DropForeignKey:
-		if !r.d.Features.Alter {
-			return nil, errNeedsBatch
-		}
 		t, err := r.table(o.ForeignKey.Parent())
 		if err != nil {
 			return nil, err
@@ -94,9 +93,6 @@ func (r renderer) op(o Op) ([]string, error) {
 		n, err := r.fkName(o.ForeignKey)
 		return one("ALTER TABLE "+t+" "+r.d.DDL.DropForeignKeyClause+" "+n, err)
 	case AddCheck:
-		if !r.d.Features.Alter {
-			return nil, errNeedsBatch
-		}
 		t, err := r.table(o.Table)
 		if err != nil {
 			return nil, err
@@ -107,9 +103,6 @@ func (r renderer) op(o Op) ([]string, error) {
 		}
 		return []string{"ALTER TABLE " + t + " ADD CONSTRAINT " + n + " CHECK (" + o.Check.SQL() + ")"}, nil
 	case DropCheck:
-		if !r.d.Features.Alter {
-			return nil, errNeedsBatch
-		}
 		t, err := r.table(o.Table)
 		if err != nil {
 			return nil, err
