@@ -169,12 +169,47 @@ func (c *Connector) connParams() dialects.ConnParams {
 // Connect checks a connection out of the pool (opening one if the pool
 // may grow, or waiting up to pool_timeout). database/sql calls it; the
 // returned connection goes back to the pool when database/sql closes it.
+//
+// A reused connection is first vetted by the underlying driver's
+// driver.SessionResetter, as database/sql does before it reuses one of
+// its own idle connections: pgx checks that the connection is open and
+// pings it after a second of idleness, go-sql-driver/mysql checks the
+// socket for a server-side close. A connection the driver rejects is
+// invalidated and another one taken, so an application sees the same
+// stale-connection handling as over the driver directly (pool_pre_ping
+// adds SQLAlchemy's ping at every checkout on top).
 func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
-	pc, err := c.pool.Get(ctx)
-	if err != nil {
-		return nil, err
+	for attempt := 0; ; attempt++ {
+		pc, err := c.pool.Get(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.vet(ctx, pc); err != nil {
+			if c.dialect.Disconnected(err) && attempt < maxVetAttempts {
+				pc.Invalidate(err)
+				continue
+			}
+			pc.Release()
+			return nil, err
+		}
+		return newConn(c, pc), nil
 	}
-	return newConn(c, pc), nil
+}
+
+// maxVetAttempts bounds how many rejected connections one Connect replaces
+// before it gives up (the pool then has been invalidated many times over).
+const maxVetAttempts = 8
+
+// vet runs the driver's session check on a connection checked out before
+// (one that has a wrapper already); a fresh connection needs none.
+func (c *Connector) vet(ctx context.Context, pc *PooledConn) error {
+	if pc.wrapper == nil {
+		return nil
+	}
+	if rs, ok := pc.Conn().(driver.SessionResetter); ok {
+		return rs.ResetSession(ctx)
+	}
+	return nil
 }
 
 // Driver returns the "alchemy" driver.

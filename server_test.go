@@ -266,9 +266,11 @@ func TestServerKilledSessions(t *testing.T) {
 	}
 }
 
-// TestServerKilledWithoutPrePing: without pre-ping the first query on a
-// killed session fails, the connection is invalidated, not returned to
-// the pool, and the next query works.
+// TestServerKilledWithoutPrePing: without pre-ping a killed session is
+// still caught the way the driver catches it under plain database/sql —
+// pgx pings a connection idle for over a second, go-sql-driver/mysql
+// checks the socket — so the first query after the kill works, and the
+// dead connection is invalidated, not reused.
 func TestServerKilledWithoutPrePing(t *testing.T) {
 	for _, s := range servers {
 		t.Run(s.name, func(t *testing.T) {
@@ -279,16 +281,13 @@ func TestServerKilledWithoutPrePing(t *testing.T) {
 			if _, err := admin.ExecContext(ctx, s.kill, pid); err != nil {
 				t.Fatal(err)
 			}
-			time.Sleep(100 * time.Millisecond)
-			var one int
-			err := db.QueryRowContext(ctx, "SELECT 1").Scan(&one)
-			// database/sql retries on driver.ErrBadConn, so the first query
-			// may already succeed; either way the dead session must go.
-			if err != nil {
-				t.Logf("first query after the kill failed as expected: %v", err)
+			time.Sleep(1100 * time.Millisecond) // past pgx's idle-ping threshold
+			var pid2 int64
+			if err := db.QueryRowContext(ctx, s.pid).Scan(&pid2); err != nil {
+				t.Fatalf("first query after the kill: %v", err)
 			}
-			if err := db.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-				t.Fatalf("second query after the kill: %v", err)
+			if pid2 == pid {
+				t.Errorf("still on the killed session %d", pid)
 			}
 			st := poolOf(t, db).Stats()
 			if st.Invalidations < 1 {
@@ -505,5 +504,54 @@ func TestServerInvalidateAfterMigration(t *testing.T) {
 	poolOf(t, db).Invalidate()
 	if err := count(); err != nil {
 		t.Fatalf("after Invalidate: %v", err)
+	}
+}
+
+// TestServerPendingRollback: when the connection is lost inside a Conn's
+// transaction, the Conn refuses statements until Rollback, then carries
+// on with a fresh connection (SQLAlchemy 2.0's PendingRollbackError).
+func TestServerPendingRollback(t *testing.T) {
+	for _, s := range servers {
+		t.Run(s.name, func(t *testing.T) {
+			admin := s.admin(t)
+			eng, err := alchemy.CreateEngine(s.newURL(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer eng.Close()
+			ctx := context.Background()
+			c, err := eng.Connect(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			var pid int64
+			if err := c.QueryRowContext(ctx, s.pid).Scan(&pid); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := admin.ExecContext(ctx, s.kill, pid); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(100 * time.Millisecond)
+			if _, err := c.ExecContext(ctx, "SELECT 1"); err == nil {
+				t.Fatal("a statement on a killed session succeeded")
+			}
+			if _, err := c.ExecContext(ctx, "SELECT 1"); !errors.Is(err, alchemy.ErrPendingRollback) {
+				t.Fatalf("second statement: %v, want ErrPendingRollback", err)
+			}
+			if err := c.Rollback(); err != nil {
+				t.Fatalf("Rollback after the loss: %v", err)
+			}
+			var pid2 int64
+			if err := c.QueryRowContext(ctx, s.pid).Scan(&pid2); err != nil {
+				t.Fatalf("statement after Rollback: %v", err)
+			}
+			if pid2 == pid {
+				t.Errorf("still on the killed session %d", pid)
+			}
+			if st := eng.Pool().Stats(); st.Invalidations < 1 {
+				t.Errorf("Invalidations = %d, want ≥ 1", st.Invalidations)
+			}
+		})
 	}
 }
