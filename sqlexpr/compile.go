@@ -39,6 +39,7 @@ type compiler struct {
 	items  []FromClause // the FROM list of each SELECT being compiled
 	leaves []FromClause // the tables etc. those FROM lists cover
 	ctes   []*CTE       // the CTEs declared by enclosing statements
+	// The distinct FROM elements a fast key refers to (shape.go).
 	// bareColumns writes columns without their qualifier (RETURNING on
 	// SQLite).
 	bareColumns bool

@@ -130,12 +130,108 @@ func (r *treeReader) statement() Statement {
 	case 3:
 		return Union(Select(r.expr(2)), Select(r.expr(2)).Where(r.expr(2))).Limit(int64(r.next(5)))
 	}
+	if r.next(2) == 0 {
+		return r.richSelect()
+	}
 	s := Select(r.expr(3), users.C("id")).Where(r.expr(4)).OrderBy(r.expr(2))
 	if r.next(2) == 0 {
 		s.Limit(int64(r.next(10)))
 	}
 	if r.next(2) == 0 {
 		s.Offset(int64(r.next(10)))
+	}
+	return s
+}
+
+// usersTwin has the name and columns of users but is another table: a
+// statement naming both reads two FROM elements (FROM users, users).
+var usersTwin = NewTable("users", "id", "name", "email", "age", "active")
+
+// richSelect builds a SELECT with every clause the compiler's fast cache
+// key covers (shape.go) and the FROM elements that make its derivation
+// subtle: a twin table, aliases built per statement, two aliases that
+// may share a name, explicit FROM lists and joins.
+func (r *treeReader) richSelect() Statement {
+	aliasNames := []string{"u", "v", "select"}
+	ua := users.Alias(aliasNames[r.next(len(aliasNames))])
+	ub := users.Alias(aliasNames[r.next(len(aliasNames))])
+	aa := addresses.Alias("a")
+	froms := []FromClause{users, addresses, usersTwin, ua, ub, aa}
+	saved := r.cols
+	defer func() { r.cols = saved }()
+	r.cols = append(append([]*ColumnClause(nil), saved...),
+		usersTwin.C("id"), usersTwin.C("name"), ua.C("id"), ua.C("age"), ub.C("name"), aa.C("city"), aa.C("nope"))
+	from := func() FromClause {
+		f := froms[r.next(len(froms))]
+		switch r.next(4) {
+		case 0:
+			return Join(f, froms[r.next(len(froms))], r.expr(1))
+		case 1:
+			return LeftJoin(f, froms[r.next(len(froms))], r.expr(1))
+		}
+		return f
+	}
+	items := make([]SelectItem, 1+r.next(3))
+	for i := range items {
+		switch r.next(5) {
+		case 0:
+			items[i] = r.cols[r.next(len(r.cols))]
+		case 1:
+			items[i] = r.expr(2).Label(fuzzStrings[r.next(len(fuzzStrings))])
+		case 2:
+			items[i] = froms[r.next(len(froms))]
+		default:
+			items[i] = r.expr(2)
+		}
+	}
+	s := Select(items...)
+	if r.next(3) == 0 {
+		s.Distinct()
+	}
+	for range r.next(3) {
+		s.From(from())
+	}
+	for range r.next(3) {
+		if r.next(2) == 0 {
+			s.Join(from(), r.expr(2))
+		} else {
+			s.LeftJoin(froms[r.next(len(froms))], r.expr(2))
+		}
+	}
+	for range r.next(3) {
+		s.Where(r.expr(3))
+	}
+	for range r.next(3) {
+		if l, ok := items[0].(*LabelExpr); ok && r.next(2) == 0 {
+			s.GroupBy(l)
+		} else {
+			s.GroupBy(r.expr(1))
+		}
+	}
+	for range r.next(2) {
+		s.Having(r.expr(2))
+	}
+	for range r.next(3) {
+		switch o := r.expr(1); r.next(4) {
+		case 0:
+			s.OrderBy(o.Desc().NullsLast())
+		case 1:
+			s.OrderBy(o.Asc())
+		default:
+			s.OrderBy(o)
+		}
+	}
+	if r.next(2) == 0 {
+		s.Limit(int64(r.next(10)))
+	}
+	if r.next(2) == 0 {
+		s.Offset(int64(r.next(10)))
+	}
+	switch r.next(6) {
+	case 0:
+		s.ForUpdate()
+	case 1:
+		s.ForShare().SkipLocked()
 	}
 	return s
 }
