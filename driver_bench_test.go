@@ -113,3 +113,42 @@ func BenchmarkDropInExec(b *testing.B) {
 		run(b, db)
 	})
 }
+
+// BenchmarkDropInExecContended: the same from 8×GOMAXPROCS goroutines
+// over 2 connections, so that most calls queue for a connection: alchemy
+// (QueuePool's FIFO hand-off, plus database/sql's bookkeeping for a
+// connection it does not keep) against database/sql's own pool capped
+// at 2 connections (its random hand-off).
+func BenchmarkDropInExecContended(b *testing.B) {
+	run := func(b *testing.B, db *sql.DB) {
+		b.ReportAllocs()
+		b.SetParallelism(8)
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			ctx := context.Background()
+			for pb.Next() {
+				if _, err := db.ExecContext(ctx, "SELECT 1"); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	b.Run("database-sql-max-open-2", func(b *testing.B) {
+		db := sql.OpenDB(noopConnector{})
+		defer db.Close()
+		db.SetMaxOpenConns(2)
+		db.SetMaxIdleConns(2)
+		run(b, db)
+	})
+	for _, timeout := range []string{"30", "none"} {
+		b.Run("alchemy/pool_timeout="+timeout, func(b *testing.B) {
+			db, err := sql.Open("alchemy", "sqlite+noop://?pool_size=2&max_overflow=0&pool_timeout="+timeout)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			run(b, db)
+		})
+	}
+}

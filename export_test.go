@@ -30,7 +30,14 @@ func (p *QueuePool) CheckInvariants() error {
 		if !w.queued {
 			return fmt.Errorf("waiter in queue not marked queued")
 		}
+		// One timer serves the queue only because deadlines follow it.
+		if p.timed && w.prev != nil && w.deadline.Before(w.prev.deadline) {
+			return fmt.Errorf("waiter deadline %v before its elder's %v", w.deadline, w.prev.deadline)
+		}
 		n++
+	}
+	if p.timed && n > 0 && !p.expiryArmed && !p.closed.Load() {
+		return fmt.Errorf("%d timed waiters and no timer set", n)
 	}
 	for i := range p.idle.n {
 		if st := p.idle.buf[p.idle.index(i)].state.Load(); st != connIdle {

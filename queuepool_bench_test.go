@@ -316,3 +316,65 @@ func BenchmarkFairness(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCheckoutContended: 8×GOMAXPROCS goroutines share 2
+// connections and give each back at once, so most checkouts queue and
+// are handed a connection by the goroutine returning it. ns/op is the
+// cost of that hand-off (lock, queue, wake-up), pool_timeout armed or
+// not; allocs/op must stay 0 for QueuePool, which is called directly.
+// puddle and database/sql go through benchPools' closures, whose
+// allocations their figures include.
+func BenchmarkCheckoutContended(b *testing.B) {
+	const conns = 2
+	run := func(b *testing.B, get func(context.Context) (func(), error)) {
+		b.ReportAllocs()
+		b.SetParallelism(8)
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			ctx := context.Background()
+			for pb.Next() {
+				release, err := get(ctx)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				release()
+			}
+		})
+	}
+	for _, tc := range []struct {
+		name    string
+		timeout time.Duration
+	}{{"QueuePool/timeout=30s", 30 * time.Second}, {"QueuePool/timeout=none", time.Duration(1<<63 - 1)}} {
+		b.Run(tc.name, func(b *testing.B) {
+			p, _ := newFakePool(b, poolCfg(conns, 0, tc.timeout))
+			a, c := mustGet(b, p), mustGet(b, p)
+			a.Release()
+			c.Release()
+			b.ReportAllocs()
+			b.SetParallelism(8)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				ctx := context.Background()
+				for pb.Next() {
+					pc, err := p.Get(ctx)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					pc.Release()
+				}
+			})
+			b.StopTimer()
+			s := p.Stats()
+			b.ReportMetric(float64(s.Waits)/float64(s.Checkouts), "waits/op")
+		})
+	}
+	for _, impl := range benchPools[1:] {
+		b.Run(impl.name, func(b *testing.B) {
+			bp := impl.new(b, conns, conns)
+			defer bp.close()
+			run(b, bp.get)
+		})
+	}
+}

@@ -407,6 +407,89 @@ func TestPoolTimeout(t *testing.T) {
 	wantStatus(t, p, "Pool size: 1  Connections in pool: 1 Current Overflow: 0 Current Checked out connections: 0")
 }
 
+// TestPoolTimeoutEachWaiter: the pool's one timer ends every waiter's
+// wait pool_timeout after that waiter queued, never sooner, also when
+// the timer was set for an elder that got a connection in the meantime
+// (it fires early and moves on to the next deadline).
+func TestPoolTimeoutEachWaiter(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	const timeout = 80 * time.Millisecond
+	p, _ := newFakePool(t, poolCfg(1, 0, timeout))
+	held := mustGet(t, p)
+	type outcome struct {
+		pc      *PooledConn
+		err     error
+		elapsed time.Duration
+	}
+	queue := func() <-chan outcome {
+		ch := make(chan outcome, 1)
+		n := p.Stats().Waiting
+		go func() {
+			start := time.Now()
+			pc, err := p.Get(context.Background())
+			ch <- outcome{pc, err, time.Since(start)}
+		}()
+		waitersQueued(t, p, n+1)
+		return ch
+	}
+	first := queue() // the timer is set for its deadline
+	time.Sleep(timeout / 4)
+	second := queue()
+	time.Sleep(timeout / 4)
+	third := queue()
+	held.Release() // first gets it, well before its deadline
+	got := <-first
+	if got.err != nil {
+		t.Fatalf("first waiter: %v", got.err)
+	}
+	for i, ch := range []<-chan outcome{second, third} {
+		o := <-ch
+		if !errors.Is(o.err, ErrPoolTimeout) {
+			t.Fatalf("waiter %d: %v, want ErrPoolTimeout", i+2, o.err)
+		}
+		if o.elapsed < timeout {
+			t.Errorf("waiter %d timed out after %v, before pool_timeout %v", i+2, o.elapsed, timeout)
+		}
+		if err := p.CheckInvariants(); err != nil {
+			t.Error(err)
+		}
+	}
+	if s := p.Stats(); s.Timeouts != 2 || s.Waits != 3 || s.Waiting != 0 {
+		t.Errorf("stats %+v", s)
+	}
+	got.pc.Release()
+	// The timer keeps working after it has drained the queue.
+	held = mustGet(t, p)
+	if o := <-queue(); !errors.Is(o.err, ErrPoolTimeout) || o.elapsed < timeout {
+		t.Errorf("later waiter: %v after %v", o.err, o.elapsed)
+	}
+	held.Release()
+}
+
+// TestPoolNoTimeoutNoTimer: pool_timeout=none waits without a deadline
+// (and without a timer) until a connection comes back.
+func TestPoolNoTimeoutNoTimer(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	p, _ := newFakePool(t, poolCfg(1, 0, time.Duration(1<<63-1)))
+	held := mustGet(t, p)
+	got := make(chan error, 1)
+	go func() {
+		pc, err := p.Get(context.Background())
+		if err == nil {
+			pc.Release()
+		}
+		got <- err
+	}()
+	waitersQueued(t, p, 1)
+	if p.expiry != nil {
+		t.Error("an untimed pool set a timer")
+	}
+	held.Release()
+	if err := <-got; err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestPoolTimeoutZeroFailsAtOnce(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	p, _ := newFakePool(t, poolCfg(1, 0, 0))
