@@ -24,14 +24,14 @@ const (
 // in the same order under the short titles of tableTitles.
 var columns = []string{
 	"workload", "pool", "pool_size", "max_overflow", "concurrency", "pool_timeout",
-	"ops_per_s", "p50_ms", "p95_ms", "p99_ms", "max_ms", "wait_p50_ms", "wait_p99_ms",
+	"ops_per_s", "p50_ms", "p95_ms", "p99_ms", "max_ms", "wait_p50_ms", "wait_p99_ms", "fifo_wait_p99_ms",
 	"timeouts", "errors", "conns_opened", "conns_closed", "max_conns", "conns_counted_by",
 	"client_cpu_us_per_op", "rounds", "interrupted",
 }
 
 var tableTitles = []string{
 	"WORKLOAD", "POOL", "SIZE", "OVERFLOW", "CONC", "TIMEOUT",
-	"OPS/S", "P50MS", "P95MS", "P99MS", "MAXMS", "WAIT50MS", "WAIT99MS",
+	"OPS/S", "P50MS", "P95MS", "P99MS", "MAXMS", "WAIT50MS", "WAIT99MS", "FIFO99MS",
 	"TIMEOUTS", "ERRORS", "OPENED", "CLOSED", "MAXCONNS", "COUNTED",
 	"CPUUS/OP", "ROUNDS", "INTERRUPTED",
 }
@@ -43,7 +43,7 @@ func (r result) fields() []string {
 	i64 := func(n int64) string { return strconv.FormatInt(n, 10) }
 	return []string{
 		r.Workload, r.Pool, itoa(r.PoolSize), itoa(r.MaxOverflow), itoa(r.Concurrency), formatTimeout(r.PoolTimeout),
-		strconv.FormatFloat(r.Throughput, 'f', 0, 64), f3(r.P50), f3(r.P95), f3(r.P99), f3(r.Max), f3(r.WaitP50), f3(r.WaitP99),
+		strconv.FormatFloat(r.Throughput, 'f', 0, 64), f3(r.P50), f3(r.P95), f3(r.P99), f3(r.Max), f3(r.WaitP50), f3(r.WaitP99), f3(r.FIFOWaitP99),
 		i64(r.Timeouts), i64(r.Errors), i64(r.Opened), i64(r.Closed), itoa(r.MaxConns), r.CountedBy,
 		strconv.FormatFloat(float64(r.CPUPerOp)/float64(time.Microsecond), 'f', 1, 64), itoa(r.Rounds), strconv.FormatBool(r.Interrupted),
 	}
@@ -140,12 +140,14 @@ type jsonResult struct {
 	RoundOpsPerS   []float64 `json:"round_ops_per_s"`
 	RoundP99MS     []float64 `json:"round_p99_ms"`
 	RoundWaitP99MS []float64 `json:"round_wait_p99_ms"`
+	RoundFIFOP99MS []float64 `json:"round_fifo_wait_p99_ms"`
 	P50MS          float64   `json:"p50_ms"`
 	P95MS          float64   `json:"p95_ms"`
 	P99MS          float64   `json:"p99_ms"`
 	MaxMS          float64   `json:"max_ms"`
 	WaitP50MS      float64   `json:"wait_p50_ms"`
 	WaitP99MS      float64   `json:"wait_p99_ms"`
+	FIFOWaitP99MS  float64   `json:"fifo_wait_p99_ms"`
 	Timeouts       int64     `json:"timeouts"`
 	Errors         int64     `json:"errors"`
 	ErrorSamples   []string  `json:"error_samples,omitempty"`
@@ -176,12 +178,12 @@ func toJSONResult(r result) jsonResult {
 		return out
 	}
 	return jsonResult{
-		RoundP99MS: msList(r.RoundP99), RoundWaitP99MS: msList(r.RoundWait99),
+		RoundP99MS: msList(r.RoundP99), RoundWaitP99MS: msList(r.RoundWait99), RoundFIFOP99MS: msList(r.RoundFIFO99),
 		Workload: r.Workload, Pool: r.Pool, PoolSize: r.PoolSize, MaxOverflow: r.MaxOverflow,
 		Concurrency: r.Concurrency, PoolTimeout: formatTimeout(r.PoolTimeout), Rounds: r.Rounds,
 		MeasuredMS: msf(r.Measured), Ops: r.Ops, OpsPerS: r.Throughput, RoundOpsPerS: r.RoundOps,
 		P50MS: msf(r.P50), P95MS: msf(r.P95), P99MS: msf(r.P99), MaxMS: msf(r.Max),
-		WaitP50MS: msf(r.WaitP50), WaitP99MS: msf(r.WaitP99),
+		WaitP50MS: msf(r.WaitP50), WaitP99MS: msf(r.WaitP99), FIFOWaitP99MS: msf(r.FIFOWaitP99),
 		Timeouts: r.Timeouts, Errors: r.Errors, ErrorSamples: r.ErrorSample,
 		ConnsOpened: r.Opened, ConnsClosed: r.Closed, MaxConns: r.MaxConns,
 		ConnsCountedBy: r.CountedBy, ConnsError: r.ConnsErr, Interrupted: r.Interrupted,

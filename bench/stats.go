@@ -43,9 +43,12 @@ func cells(c *config) []cell {
 // timeouts and errors. Each worker has its own; they are merged after.
 type recorder struct {
 	lat, wait []time.Duration
-	timeouts  int64
-	errors    int64
-	firstErr  string
+	// starts and ends are each operation's start and end as offsets
+	// from the window's start, for fifoReplay.
+	starts, ends []time.Duration
+	timeouts     int64
+	errors       int64
+	firstErr     string
 }
 
 // record files one operation that started at start, had its connection
@@ -59,6 +62,8 @@ func (r *recorder) record(ctx context.Context, from, to, start, got, end time.Ti
 	case err == nil:
 		r.lat = append(r.lat, end.Sub(start))
 		r.wait = append(r.wait, got.Sub(start))
+		r.starts = append(r.starts, start.Sub(from))
+		r.ends = append(r.ends, end.Sub(from))
 	case ctx.Err() != nil:
 	case errors.Is(err, errCheckoutTimeout):
 		r.timeouts++
@@ -74,6 +79,7 @@ func (r *recorder) record(ctx context.Context, from, to, start, got, end time.Ti
 type round struct {
 	Measured       time.Duration
 	Lat, Wait      []time.Duration
+	Starts, Ends   []time.Duration // of each operation, from the window's start (see fifoReplay)
 	Timeouts       int64
 	Errors         int64
 	ErrorSamples   []string
@@ -96,6 +102,8 @@ func mergeRecorders(rs []*recorder) round {
 	for _, x := range rs {
 		r.Lat = append(r.Lat, x.lat...)
 		r.Wait = append(r.Wait, x.wait...)
+		r.Starts = append(r.Starts, x.starts...)
+		r.Ends = append(r.Ends, x.ends...)
 		r.Timeouts += x.timeouts
 		r.Errors += x.errors
 		if x.firstErr != "" {
@@ -125,6 +133,7 @@ type result struct {
 	P99, Max    time.Duration
 	WaitP50     time.Duration
 	WaitP99     time.Duration
+	FIFOWaitP99 time.Duration // p99 of fifoReplay's waits: what a strict FIFO would have given
 	Timeouts    int64
 	Errors      int64
 	Opened      int64 // during the measured windows
@@ -136,6 +145,7 @@ type result struct {
 	RoundOps    []float64       // throughput of each round
 	RoundP99    []time.Duration // p99 latency of each round
 	RoundWait99 []time.Duration // p99 checkout wait of each round
+	RoundFIFO99 []time.Duration // FIFOWaitP99 of each round
 	ErrorSample []string
 	Interrupted bool
 }
@@ -143,7 +153,7 @@ type result struct {
 // summarize turns the rounds of one pool in one cell into a result.
 func summarize(c cell, poolName, countedBy string, rounds []round) result {
 	r := result{cell: c, Pool: poolName, Rounds: len(rounds), CountedBy: countedBy}
-	var lat, wait []time.Duration
+	var lat, wait, fifo []time.Duration
 	var cpu time.Duration
 	for _, x := range rounds {
 		r.Measured += x.Measured
@@ -165,6 +175,9 @@ func summarize(c cell, poolName, countedBy string, rounds []round) result {
 		r.RoundOps = append(r.RoundOps, rate(int64(len(x.Lat)), x.Measured))
 		r.RoundP99 = append(r.RoundP99, percentile(sortedCopy(x.Lat), 0.99))
 		r.RoundWait99 = append(r.RoundWait99, percentile(sortedCopy(x.Wait), 0.99))
+		fw := fifoReplay(x.Starts, x.Ends)
+		fifo = append(fifo, fw...)
+		r.RoundFIFO99 = append(r.RoundFIFO99, percentile(sortedCopy(fw), 0.99))
 		r.Interrupted = r.Interrupted || x.Interrupted
 	}
 	if r.ConnsErr != "" {
@@ -179,7 +192,49 @@ func summarize(c cell, poolName, countedBy string, rounds []round) result {
 	r.P50, r.P95, r.P99 = percentile(lat, 0.50), percentile(lat, 0.95), percentile(lat, 0.99)
 	r.Max = percentile(lat, 1)
 	r.WaitP50, r.WaitP99 = percentile(wait, 0.50), percentile(wait, 0.99)
+	slices.Sort(fifo)
+	r.FIFOWaitP99 = percentile(fifo, 0.99)
 	return r
+}
+
+// fifoReplay replays a round's operations through an ideal first-come,
+// first-served pool driven by the round's own stream of returned
+// connections, and returns the checkout wait each operation would have
+// had: every release, in time order, goes to the oldest operation that
+// had started and not yet been served, or else waits idle for the next
+// one to start. It is the same computation for every pool, and it says
+// how much of a pool's wait p99 its order of service could remove: on a
+// saturated pool a FIFO makes every caller wait for the same number of
+// releases, so what is left is the unevenness of the releases themselves
+// (server and scheduler stalls), which no pool controls.
+//
+// It is an estimate. The end of an operation (after the release call
+// returned) stands for the hand-off inside it, which makes the waits a
+// little longer; the releases are taken as they happened, although a
+// different order of service would have moved them somewhat; and the
+// window starts with no idle connection, which only the first few
+// operations notice.
+func fifoReplay(starts, ends []time.Duration) []time.Duration {
+	starts, ends = sortedCopy(starts), sortedCopy(ends)
+	waits := make([]time.Duration, 0, len(starts))
+	next, idle := 0, 0
+	for _, e := range ends {
+		for idle > 0 && next < len(starts) && starts[next] <= e {
+			waits = append(waits, 0) // an idle connection was there
+			idle--
+			next++
+		}
+		if next < len(starts) && starts[next] <= e {
+			waits = append(waits, e-starts[next])
+			next++
+		} else {
+			idle++
+		}
+	}
+	for ; next < len(starts) && idle > 0; next, idle = next+1, idle-1 {
+		waits = append(waits, 0)
+	}
+	return waits
 }
 
 func sortedCopy(d []time.Duration) []time.Duration {

@@ -102,7 +102,7 @@ func TestSummarize(t *testing.T) {
 		P50: 2 * ms, P95: 4 * ms, P99: 4 * ms, Max: 4 * ms, WaitP50: 0, WaitP99: 2 * ms,
 		Timeouts: 1, Errors: 2, Opened: 3, Closed: 1, MaxConns: 3, CountedBy: countedByServer,
 		RoundOps: []float64{2, 2}, RoundP99: []time.Duration{3 * ms, 4 * ms}, RoundWait99: []time.Duration{1 * ms, 2 * ms},
-		ErrorSample: []string{"a", "b"},
+		RoundFIFO99: []time.Duration{0, 0}, ErrorSample: []string{"a", "b"},
 	}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(result{})); diff != "" {
 		t.Errorf("summarize (-want +got):\n%s", diff)
@@ -110,6 +110,42 @@ func TestSummarize(t *testing.T) {
 	rounds[1].ConnsErr = "permission denied"
 	if got := summarize(c, poolAlchemy, countedByServer, rounds); got.MaxConns != -1 || got.ConnsErr != "permission denied" {
 		t.Errorf("a failed count gives MaxConns %d, ConnsErr %q; want -1 and the error", got.MaxConns, got.ConnsErr)
+	}
+}
+
+func TestFIFOReplay(t *testing.T) {
+	ms := time.Millisecond
+	tests := []struct {
+		name         string
+		starts, ends []time.Duration
+		want         []time.Duration // sorted by start
+		wantP99      time.Duration
+	}{
+		{"no operations", nil, nil, []time.Duration{}, 0},
+		// One connection, three callers arriving at 0, 1 and 2 ms, each
+		// holding it 10 ms: served in order at 10 and 20 ms (the first
+		// found no release yet in the window: it waits for the first).
+		{"queue of one connection", []time.Duration{0, 1 * ms, 2 * ms}, []time.Duration{10 * ms, 20 * ms, 30 * ms},
+			[]time.Duration{10 * ms, 19 * ms, 28 * ms}, 28 * ms},
+		// A release before anyone asks leaves the connection idle: the
+		// next caller gets it at once.
+		{"idle connection", []time.Duration{5 * ms, 6 * ms}, []time.Duration{1 * ms, 7 * ms},
+			[]time.Duration{0, 1 * ms}, 1 * ms},
+		// Order of service is by start, whatever order the input is in.
+		{"unsorted input", []time.Duration{2 * ms, 0}, []time.Duration{4 * ms, 3 * ms},
+			[]time.Duration{3 * ms, 2 * ms}, 3 * ms},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := fifoReplay(tt.starts, tt.ends)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("fifoReplay (-want +got):\n%s", diff)
+			}
+			rd := round{Measured: time.Second, Lat: tt.ends, Wait: tt.ends, Starts: tt.starts, Ends: tt.ends}
+			if r := summarize(cell{}, poolAlchemy, countedByServer, []round{rd}); r.FIFOWaitP99 != tt.wantP99 {
+				t.Errorf("FIFOWaitP99 = %v, want %v", r.FIFOWaitP99, tt.wantP99)
+			}
+		})
 	}
 }
 
