@@ -104,16 +104,19 @@ func (c *Compiler) Compile(stmt Statement, d *dialects.Dialect) (string, []any, 
 	// dialect while the entry exists.
 	addr := uint64(uintptr(unsafe.Pointer(d)))
 	if s, ok := stmt.(*SelectStmt); ok {
-		sh := shaper{d: d, n: 8}
-		binary.LittleEndian.PutUint64(sh.b[:8], addr)
+		sh := shaper{d: d}
+		sh.put8(addr)
 		if sh.shapeSelect(s) {
-			args := sh.argsCopy()
-			if sql, ok := l.get(sh.keyString()); ok {
-				return sql, args, nil
+			key, slot := sh.keyString(), sh.slot()
+			if sql, ok := l.getFront(key, slot); ok {
+				return sql, sh.argsFor(s), nil
+			}
+			if e := l.getEntry(key); e != nil {
+				return e.sql, sh.argsFor(s), nil
 			}
 			sql, rargs, err := render(stmt, d)
-			if err == nil && sameArgs(args, rargs) {
-				l.put(d, strings.Clone(sh.keyString()), sql)
+			if err == nil && sameArgs(sh.args[:sh.nargs], rargs) {
+				l.put(d, strings.Clone(key), sql, slot)
 			}
 			return sql, rargs, err
 		}
@@ -133,7 +136,7 @@ func (c *Compiler) Compile(stmt Statement, d *dialects.Dialect) (string, []any, 
 	}
 	sql, err := renderText(stmt, d)
 	if err == nil {
-		l.put(d, string(k.buf), sql)
+		l.put(d, string(k.buf), sql, -1)
 	}
 	putCompiler(k)
 	if err != nil {
@@ -170,10 +173,22 @@ func sameArgs(fast, compiled []any) bool {
 	return true
 }
 
+// frontSlots is the number of slots in front of an lru.
+const frontSlots = 64
+
 // lru is a least-recently-used map from statement keys to SQL text,
 // guarded by one mutex; entries form a doubly linked list, most recent
 // at head.
+//
+// In front of it, for the fast keys of shape.go, a small direct-mapped
+// table of recently used entries is read without the lock: a hit there
+// is one atomic load and one comparison of keys. The entries it holds
+// are not moved to the head of the list on each hit; they are marked
+// used, and eviction gives a used entry a second chance instead (CLOCK's
+// approximation of LRU). An evicted entry leaves its slot, so the cache
+// never holds more than its capacity.
 type lru struct {
+	front     [frontSlots]atomic.Pointer[entry]
 	mu        sync.Mutex
 	capacity  int
 	entries   map[string]*entry // guarded by mu; keys: see Compile
@@ -193,6 +208,8 @@ type entry struct {
 	d          *dialects.Dialect
 	sql        string
 	prev, next *entry
+	slot       int         // its front slot, -1 for a key-mode key
+	used       atomic.Bool // hit in the front since it last moved in the list
 }
 
 func newLRU(capacity int) *lru {
@@ -202,37 +219,74 @@ func newLRU(capacity int) *lru {
 // get looks key up; key may alias a reused buffer, so it is never
 // stored.
 func (l *lru) get(key string) (string, bool) {
+	if e := l.getEntry(key); e != nil {
+		return e.sql, true
+	}
+	return "", false
+}
+
+// getEntry is get returning the entry, nil for none.
+func (l *lru) getEntry(key string) *entry {
 	l.mu.Lock()
 	e := l.entries[key]
 	if e == nil {
 		l.mu.Unlock()
 		l.misses.Add(1)
-		return "", false
+		return nil
 	}
 	l.moveToFrontLocked(e)
-	sql := e.sql
+	if e.slot >= 0 {
+		l.front[e.slot].Store(e) // under the lock: eviction clears it under the lock too
+	}
 	l.mu.Unlock()
 	l.hits.Add(1)
-	return sql, true
+	return e
 }
 
-// put stores sql under key, which begins with the address of d.
-func (l *lru) put(d *dialects.Dialect, key, sql string) {
+// getFront looks key up in the front slot given, without the lock.
+func (l *lru) getFront(key string, slot int) (string, bool) {
+	if e := l.front[slot].Load(); e != nil && e.key == key {
+		if !e.used.Load() { // read first: no write to a shared line on every hit
+			e.used.Store(true)
+		}
+		l.hits.Add(1)
+		return e.sql, true
+	}
+	return "", false
+}
+
+// put stores sql under key, which begins with the address of d, and
+// returns its entry; slot is the key's front slot, -1 for none.
+func (l *lru) put(d *dialects.Dialect, key, sql string, slot int) *entry {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if e := l.entries[key]; e != nil {
 		l.moveToFrontLocked(e) // another goroutine stored it meanwhile
-		return
+		return e
 	}
-	e := &entry{key: key, d: d, sql: sql}
+	e := &entry{key: key, d: d, sql: sql, slot: slot}
 	l.entries[key] = e
 	l.pushFrontLocked(e)
 	for len(l.entries) > l.capacity {
 		old := l.tail
+		if old.used.Load() && old != e {
+			// Hit in the front since it was last moved: a second
+			// chance, as if each of those hits had moved it.
+			old.used.Store(false)
+			l.moveToFrontLocked(old)
+			continue
+		}
 		l.unlinkLocked(old)
 		delete(l.entries, old.key)
+		if old.slot >= 0 {
+			l.front[old.slot].CompareAndSwap(old, nil)
+		}
 		l.evictions.Add(1)
 	}
+	if slot >= 0 {
+		l.front[slot].Store(e)
+	}
+	return e
 }
 
 func (l *lru) moveToFrontLocked(e *entry) {

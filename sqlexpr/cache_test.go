@@ -96,6 +96,13 @@ func TestCacheEvictsLeastRecentlyUsed(t *testing.T) {
 	if c.Stats().Hits != before+1 {
 		t.Fatalf("a was evicted; b should have been")
 	}
+	// The evicted b left the lock-free front too: compiling it again is
+	// a miss, and the cache stays at its capacity.
+	misses := c.Stats().Misses
+	c.Compile(b(), postgresql.Dialect)
+	if s := c.Stats(); s.Misses != misses+1 || s.Size != 2 {
+		t.Fatalf("b after its eviction: %+v, want a miss and 2 entries", s)
+	}
 }
 
 func TestCacheOff(t *testing.T) {
@@ -149,5 +156,39 @@ func TestCacheConcurrent(t *testing.T) {
 	}
 	if s := c.Stats(); s.Hits == 0 || s.Evictions == 0 {
 		t.Fatalf("stats = %+v, want hits and evictions", s)
+	}
+}
+
+// TestCacheArgsBelongToCaller compiles one statement repeatedly, from
+// several goroutines, through cache hits: each caller's arguments are
+// its own (the first hit may lend the statement's own buffer, the
+// others must not share it).
+func TestCacheArgsBelongToCaller(t *testing.T) {
+	c := sqlexpr.NewCompiler(10)
+	c.Compile(byName("warm", 1), postgresql.Dialect) // what follows are hits
+	s := byName("john", 5)
+	var wg sync.WaitGroup
+	results := make([][]any, 8)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, args, err := c.Compile(s, postgresql.Dialect)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			results[i] = args
+		}()
+	}
+	wg.Wait()
+	for i, args := range results {
+		args[0] = fmt.Sprint("caller ", i)
+		_ = append(args, "more") // must not write into another caller's slice
+	}
+	for i, args := range results {
+		if want := []any{fmt.Sprint("caller ", i), int64(5)}; !cmp.Equal(args, want) {
+			t.Errorf("caller %d: args %v, want %v", i, args, want)
+		}
 	}
 }

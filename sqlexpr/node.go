@@ -156,6 +156,9 @@ func (op *operand) value() any {
 // become scalar subqueries, anything else is a value to bind.
 func toOperand(v any) operand {
 	switch x := v.(type) {
+	case string, int, int64, float64, bool, nil:
+		// The usual values, decided without the interface checks below.
+		return operand{x: v}
 	case Expr:
 		return operand{x: x}
 	case SelectBase:

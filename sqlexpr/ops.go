@@ -104,8 +104,11 @@ func newIn(left Expr, not bool, values []any) Expr {
 // isNull reports whether v is nil or Null(): "= NULL" is never true, so
 // Eq and Ne turn them into IS NULL and IS NOT NULL, as SQLAlchemy does.
 func isNull(v any) bool {
-	if v == nil {
+	switch v.(type) {
+	case nil:
 		return true
+	case string, int, int64, float64, bool:
+		return false // the usual values, without the interface check below
 	}
 	e, ok := v.(Expr)
 	if !ok {

@@ -28,6 +28,12 @@ type SelectStmt struct {
 	joinsBuf [1]joinSpec
 	whereBuf [2]Expr
 	orderBuf [1]OrderItem
+
+	// The arguments of the first cache hit that compiles s are returned
+	// in argsBuf (see shaper.argsFor); argsTaken, set atomically, says
+	// it is in use.
+	argsBuf   [4]any
+	argsTaken uint32
 }
 
 // selectMore holds the rarer clauses of a SELECT (and an explicit FROM
@@ -121,6 +127,7 @@ func (s *SelectStmt) Err() error { return s.rare().err }
 func (s *SelectStmt) Clone() *SelectStmt {
 	c := *s
 	c.itemsBuf, c.joinsBuf, c.whereBuf, c.orderBuf = [4]SelectItem{}, [1]joinSpec{}, [2]Expr{}, [1]OrderItem{}
+	c.argsBuf, c.argsTaken = [4]any{}, 0
 	c.items = append([]SelectItem(nil), s.items...)
 	c.joins = append([]joinSpec(nil), s.joins...)
 	c.where = append([]Expr(nil), s.where...)

@@ -2,6 +2,7 @@ package sqlexpr
 
 import (
 	"encoding/binary"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/go-alchemy/alchemy/dialects"
@@ -13,10 +14,12 @@ import (
 // the compiling code itself — but it pays for that code on every cache
 // hit: deriving the FROM list, precedence, writing every keyword. For the
 // SELECTs most programs run, shapeSelect writes a much shorter key
-// directly: one tag per node followed by the node's fields, with every
-// list preceded by its length, so that the encoding is a serialization
-// of the statement's shape (equal keys, equal shapes), and it collects
-// the bound values in the order the compiler writes their placeholders.
+// directly: a sequence of 64-bit words, one per node holding its tag
+// and its fields, with every list preceded by its length and every
+// string by its length, so that the encoding is a serialization of the
+// statement's shape (equal keys, equal shapes), and it collects the
+// bound values in the order the compiler writes their placeholders. A
+// table column is one word, made when the column is (shapeWord).
 //
 // What the text depends on besides the nodes' own fields is the identity
 // of FROM elements: the compiler derives the FROM list by comparing
@@ -34,11 +37,12 @@ import (
 // key mode never writes first. FuzzCompile checks the fast path against
 // the uncached compiler through a cache shared by all its inputs.
 
-// fastKeyMark starts every fast key after the dialect address.
+// fastKeyMark starts every fast key after the dialect address: the low
+// byte of the first word.
 const fastKeyMark = 0xff
 
-// Tags of the fast key. Their values only have to differ from each other
-// within the position they are read at.
+// Tags of the fast key, in the low byte of a word. Their values only
+// have to differ from each other within the position they are read at.
 const (
 	skColTable = 1 + iota
 	skColAlias
@@ -68,6 +72,22 @@ const (
 	skOrderExpr
 )
 
+// word packs a tag, a byte of flags (or a FROM reference) and a count,
+// id or length (below 2^48) into one key word.
+func word(tag, b byte, rest uint64) uint64 {
+	return uint64(tag) | uint64(b)<<8 | rest<<16
+}
+
+// shapeWord returns the one-word key of a table (tag skTable) or of a
+// column of a table (skColTable), made once when the table or column is
+// created; 0 when id is too large to pack.
+func shapeWord(tag byte, id uint64) uint64 {
+	if id == 0 || id >= 1<<48 {
+		return 0
+	}
+	return word(tag, 0, id)
+}
+
 // shapeSelect writes the fast key of s and collects its bound values in
 // placeholder order; it reports false when s is outside the covered
 // subset or does not fit in c.
@@ -76,16 +96,14 @@ func (c *shaper) shapeSelect(s *SelectStmt) bool {
 	if more.err != nil || len(more.ctes) > 0 || len(more.distinctOn) > 0 || len(s.items) == 0 {
 		return false
 	}
-	c.put2(fastKeyMark, boolByte(s.distinct)|byte(more.lock)<<1|boolByte(more.nowait)<<3|
-		boolByte(more.skipLocked)<<4|boolByte(s.hasLimit)<<5|boolByte(s.hasOffset)<<6)
-	for _, n := range [...]int{len(s.items), len(more.from), len(s.joins), len(s.where),
-		len(more.groupBy), len(more.having), len(s.orderBy)} {
-		if n < 0x80 {
-			c.put(byte(n))
-		} else {
-			c.uvarint(uint64(n))
-		}
+	if len(s.items)|len(more.from)|len(s.joins)|len(s.where)|len(more.groupBy)|len(more.having)|len(s.orderBy) > 0xff {
+		return false // the counts below are one byte each
 	}
+	flags := boolByte(s.distinct) | byte(more.lock)<<1 | boolByte(more.nowait)<<3 |
+		boolByte(more.skipLocked)<<4 | boolByte(s.hasLimit)<<5 | boolByte(s.hasOffset)<<6
+	c.put8(uint64(fastKeyMark) | uint64(flags)<<8 | uint64(len(s.items))<<16 | uint64(len(more.from))<<24 |
+		uint64(len(s.joins))<<32 | uint64(len(s.where))<<40 | uint64(len(more.groupBy))<<48 | uint64(len(more.having))<<56)
+	c.put8(uint64(len(s.orderBy)))
 	// Placeholder order: the SELECT list, the FROM list (the first
 	// explicit FROM element, the joins that attach to it, the other
 	// elements; derived elements hold no values), WHERE, GROUP BY,
@@ -104,7 +122,7 @@ func (c *shaper) shapeSelect(s *SelectStmt) bool {
 		if j.on == nil {
 			return false
 		}
-		c.put2(skJoin, byte(j.kind))
+		c.put8(word(skJoin, byte(j.kind), 0))
 		if !c.shapeFrom(j.right) || !c.shapeExpr(j.on) {
 			return false
 		}
@@ -182,34 +200,34 @@ func boolByte(b bool) byte {
 	return 0
 }
 
-// shapeFromRef writes the index of the first reference to the FROM
-// element at p (see the top of the file); c.refs holds the distinct
-// references so far. Pointers, not interfaces, are compared: a table and
-// an alias are distinct allocations, so their addresses differ.
-func (c *shaper) shapeFromRef(p unsafe.Pointer) bool {
+// putRef writes w with, in its second byte, the index of the first
+// reference to the FROM element at p (see the top of the file); c.refs
+// holds the distinct references so far. Pointers, not interfaces, are
+// compared: a table and an alias are distinct allocations, so their
+// addresses differ.
+func (c *shaper) putRef(w uint64, p unsafe.Pointer) bool {
 	for i, q := range c.refs[:c.nrefs] {
 		if q == p {
-			c.put(byte(i))
+			c.put8(w | uint64(i)<<8)
 			return true
 		}
 	}
 	if c.nrefs == len(c.refs) {
 		return false
 	}
-	c.put(byte(c.nrefs))
+	c.put8(w | uint64(c.nrefs)<<8)
 	c.refs[c.nrefs] = p
 	c.nrefs++
 	return true
 }
 
-// shapeTable writes a table by its interned names; a table without a
-// name is an error the compiler reports.
+// shapeTable writes a table by its interned names and its reference; a
+// table without a name is an error the compiler reports.
 func (c *shaper) shapeTable(t *TableClause) bool {
-	if t.name == "" || t.id == 0 {
+	if t.name == "" || t.kw == 0 {
 		return false
 	}
-	c.varint(skTable, t.id)
-	return c.shapeFromRef(unsafe.Pointer(t))
+	return c.putRef(t.kw, unsafe.Pointer(t))
 }
 
 // aliasedTable returns the table of an alias of a table, nil for any
@@ -227,8 +245,8 @@ func (c *shaper) shapeAlias(a *AliasClause) bool {
 	if t == nil || !c.shapeTable(t) {
 		return false
 	}
-	c.str(skAlias, a.name)
-	return c.shapeFromRef(unsafe.Pointer(a))
+	c.str(a.name)
+	return c.putRef(word(skAlias, 0, 0), unsafe.Pointer(a))
 }
 
 // shapeFrom writes an explicit FROM element or the right side of a join.
@@ -242,7 +260,7 @@ func (c *shaper) shapeFrom(f FromClause) bool {
 		if x.on == nil {
 			return false
 		}
-		c.put2(skJoin, byte(x.kind))
+		c.put8(word(skJoin, byte(x.kind), 0))
 		return c.shapeFrom(x.left) && c.shapeFrom(x.right) && c.shapeExpr(x.on)
 	}
 	return false
@@ -252,19 +270,20 @@ func (c *shaper) shapeFrom(f FromClause) bool {
 func (c *shaper) shapeItem(it SelectItem) bool {
 	switch x := it.(type) {
 	case *ColumnClause:
-		c.put(skItemColumn)
+		c.put8(skItemColumn)
 		return c.shapeColumn(x)
 	case Expr:
 		switch n := canon(x).(type) {
 		case nil:
 			return false
 		case *LabelExpr:
-			c.str(skItemLabel, n.name)
+			c.put8(skItemLabel)
+			c.str(n.name)
 			return c.shapeExpr(n.e)
 		default:
 			// The automatic label (labels.go) depends on the node's kind,
 			// its function name and its position, all in the key.
-			c.put(skItemExpr)
+			c.put8(skItemExpr)
 			return c.shapeNode(n)
 		}
 	case FromClause:
@@ -274,13 +293,13 @@ func (c *shaper) shapeItem(it SelectItem) bool {
 		var t *TableClause
 		switch f := canonFrom(x).(type) {
 		case *TableClause:
-			c.put(skItemTable)
+			c.put8(skItemTable)
 			if !c.shapeTable(f) {
 				return false
 			}
 			t = f
 		case *AliasClause:
-			c.put(skItemAlias)
+			c.put8(skItemAlias)
 			if !c.shapeAlias(f) {
 				return false
 			}
@@ -288,41 +307,52 @@ func (c *shaper) shapeItem(it SelectItem) bool {
 		default:
 			return false
 		}
-		c.varint(0, uint64(len(t.columns)))
+		c.put8(uint64(len(t.columns)))
 		for _, col := range t.columns {
-			c.varint(0, col.id)
+			if col.kw == 0 {
+				return false
+			}
+			c.put8(col.kw)
 		}
 		return true
 	}
 	return false
 }
 
-// shapeColumn writes a column: a table's by its interned names, an
-// alias's by the alias and the column name, a standalone one by name.
-// Only in the SELECT list does it write the reference to its table or
-// alias: the FROM list is derived from there alone.
+// shapeColumn writes a column: a table's by its one word, an alias's by
+// the alias and the column name, a standalone one by its name. Only in
+// the SELECT list does it write the reference to its table or alias:
+// the FROM list is derived from there alone.
 func (c *shaper) shapeColumn(col *ColumnClause) bool {
+	if col.kw != 0 { // a column of a table, as AddColumn made it
+		if c.refCols {
+			return c.putRef(col.kw, unsafe.Pointer(col.table))
+		}
+		c.put8(col.kw)
+		return true
+	}
 	if col.err != nil || col.self == nil {
 		return false
 	}
 	switch {
 	case col.from == nil && col.table == nil:
-		c.str(skColBare, col.name)
+		c.put8(skColBare)
+		c.str(col.name)
 		return true
 	case col.from == nil:
-		if col.id == 0 {
-			return false
-		}
-		c.varint(skColTable, col.id)
-		return !c.refCols || c.shapeFromRef(unsafe.Pointer(col.table))
+		return false // a table column without a key word
 	}
 	a, ok := col.from.(*AliasClause)
 	if !ok || aliasedTable(a) == nil {
 		return false // a column of a subquery or a CTE
 	}
-	c.str(skColAlias, a.name)
-	c.str(0, col.name)
-	return !c.refCols || c.shapeFromRef(unsafe.Pointer(a))
+	c.str(a.name)
+	c.str(col.name)
+	if c.refCols {
+		return c.putRef(skColAlias, unsafe.Pointer(a))
+	}
+	c.put8(skColAlias)
+	return true
 }
 
 // shapeExpr writes an expression operand.
@@ -333,8 +363,7 @@ func (c *shaper) shapeExpr(e Expr) bool {
 		return c.shapeColumn(x)
 	case *BinaryExpr:
 		if x.self != nil {
-			c.put2(skBinary, byte(x.op))
-			return c.shapeExpr(x.left) && c.shapeOperand(&x.right)
+			return c.shapeBinary(x)
 		}
 	}
 	n := canon(e)
@@ -344,16 +373,36 @@ func (c *shaper) shapeExpr(e Expr) bool {
 	return c.shapeNode(n)
 }
 
+func (c *shaper) shapeBinary(x *BinaryExpr) bool {
+	// The usual comparison of a table column with a value is two words.
+	if col, ok := x.left.(*ColumnClause); ok && col.kw != 0 && !c.refCols && isPlainValue(x.right.x) {
+		c.put8(word(skBinary, byte(x.op), 1))
+		c.put8(col.kw)
+		c.arg(x.right.x)
+		return true
+	}
+	c.put8(word(skBinary, byte(x.op), 0))
+	return c.shapeExpr(x.left) && c.shapeOperand(&x.right)
+}
+
+// isPlainValue reports whether v is one of the usual bound values, which
+// are never expressions.
+func isPlainValue(v any) bool {
+	switch v.(type) {
+	case string, int, int64, nil:
+		return true
+	}
+	return false
+}
+
 // shapeOperand writes an operand: its expression, or a bound value.
 func (c *shaper) shapeOperand(op *operand) bool {
-	switch op.x.(type) {
-	case string, int, int64, nil: // the usual values, without the interface assertion below
-	default:
+	if !isPlainValue(op.x) {
 		if e, ok := op.x.(Expr); ok {
 			return c.shapeExpr(e)
 		}
 	}
-	c.put(skBind)
+	c.put8(skBind)
 	c.arg(op.x)
 	return true
 }
@@ -366,14 +415,12 @@ func (c *shaper) shapeNode(n Expr) bool {
 	case *ColumnClause:
 		return c.shapeColumn(x)
 	case *BinaryExpr:
-		c.put2(skBinary, byte(x.op))
-		return c.shapeExpr(x.left) && c.shapeOperand(&x.right)
+		return c.shapeBinary(x)
 	case *UnaryExpr:
-		c.put2(skUnary, byte(x.op))
+		c.put8(word(skUnary, byte(x.op), 0))
 		return c.shapeExpr(x.e)
 	case *BoolExpr:
-		c.varint(skBool, uint64(len(x.items)))
-		c.put(boolByte(x.or))
+		c.put8(word(skBool, boolByte(x.or), uint64(len(x.items))))
 		for _, e := range x.items {
 			if !c.shapeExpr(e) {
 				return false
@@ -384,8 +431,7 @@ func (c *shaper) shapeNode(n Expr) bool {
 		if x.subquery() != nil || x.values == nil {
 			return false
 		}
-		c.varint(skIn, uint64(len(x.values)))
-		c.put(boolByte(x.not))
+		c.put8(word(skIn, boolByte(x.not), uint64(len(x.values))))
 		if len(x.values) == 0 {
 			// A constant condition: the left side is not written, but in
 			// the SELECT list its columns still add FROM elements.
@@ -401,19 +447,20 @@ func (c *shaper) shapeNode(n Expr) bool {
 		}
 		return true
 	case *BetweenExpr:
-		c.put2(skBetween, boolByte(x.not))
+		c.put8(word(skBetween, boolByte(x.not), 0))
 		return c.shapeExpr(x.left) && c.shapeOperand(&x.lo) && c.shapeOperand(&x.hi)
 	case *LabelExpr:
 		// Inside an expression a label is its expression.
-		c.put(skLabel)
+		c.put8(skLabel)
 		return c.shapeExpr(x.e)
 	case *FuncExpr:
 		if x.now {
-			c.str(skNow, x.name) // the name is the label
+			c.put8(skNow)
+			c.str(x.name) // the name is the label
 			return true
 		}
-		c.str(skFunc, x.name)
-		c.varint(boolByte(x.distinct)|boolByte(x.star)<<1, uint64(len(x.args)))
+		c.put8(word(skFunc, boolByte(x.distinct)|boolByte(x.star)<<1, uint64(len(x.args))))
+		c.str(x.name)
 		for i := range x.args {
 			if !c.shapeOperand(&x.args[i]) {
 				return false
@@ -421,18 +468,18 @@ func (c *shaper) shapeNode(n Expr) bool {
 		}
 		return true
 	case *BindParam:
-		c.put(skBind)
+		c.put8(skBind)
 		c.arg(x.v)
 		return true
 	case *constExpr:
-		c.put2(skConst, byte(x.kind))
+		c.put8(word(skConst, byte(x.kind), 0))
 		return true
 	case *RawExpr:
-		c.str(skRaw, x.sql)
+		c.put8(skRaw)
+		c.str(x.sql)
 		return true
 	case *CaseExpr:
-		c.varint(skCase, uint64(len(x.whens)))
-		c.put(boolByte(x.value != nil) | boolByte(x.els != nil)<<1)
+		c.put8(word(skCase, boolByte(x.value != nil)|boolByte(x.els != nil)<<1, uint64(len(x.whens))))
 		if x.value != nil && !c.shapeOperand(x.value) {
 			return false
 		}
@@ -449,23 +496,28 @@ func (c *shaper) shapeNode(n Expr) bool {
 // shapeOrderExpr writes an ORDER BY or GROUP BY expression; a label is
 // written by its name alone, its expression is not.
 func (c *shaper) shapeOrderExpr(e Expr) bool {
+	if col, ok := e.(*ColumnClause); ok && col.kw != 0 {
+		c.put8(skOrderExpr)
+		c.put8(col.kw)
+		return true
+	}
 	n := canon(e)
 	if l, ok := n.(*LabelExpr); ok {
-		c.str(skOrderLabel, l.name)
+		c.put8(skOrderLabel)
+		c.str(l.name)
 		return true
 	}
 	if n == nil {
 		return false
 	}
-	c.put(skOrderExpr)
+	c.put8(skOrderExpr)
 	return c.shapeNode(n)
 }
 
 func (c *shaper) shapeOrderItem(it OrderItem) bool {
 	switch x := it.(type) {
 	case *Ordering:
-		c.put2(skOrdering, boolByte(x.desc))
-		c.put(byte(x.nulls))
+		c.put8(word(skOrdering, boolByte(x.desc)|byte(x.nulls)<<1, 0))
 		return c.shapeOrderExpr(x.e)
 	case Expr:
 		return c.shapeOrderExpr(x)
@@ -483,19 +535,28 @@ type shaper struct {
 	n       int  // bytes of b written
 	nargs   int
 	nrefs   int
-	refs    [16]unsafe.Pointer // the distinct FROM elements referred to
-	args    [16]any            // the bound values, in placeholder order
-	b       [200]byte          // the key: the dialect's address, then the shape
+	refs    [8]unsafe.Pointer // the distinct FROM elements referred to
+	args    [12]any           // the bound values, in placeholder order
+	b       [384]byte         // the key: the dialect's address, then the shape
 }
 
 // keyString returns the key written; it aliases c.
 func (c *shaper) keyString() string { return unsafe.String(&c.b[0], c.n) }
 
-// argsCopy returns the bound values in a new slice that belongs to the
-// caller.
-func (c *shaper) argsCopy() []any {
-	args := make([]any, c.nargs)
-	copy(args, c.args[:c.nargs])
+// argsFor returns the bound values of s in a slice that belongs to the
+// caller: the statement's own small buffer the first time it is
+// compiled (which saves an allocation per statement built and run
+// once, the usual case), else a new slice.
+func (c *shaper) argsFor(s *SelectStmt) []any {
+	var args []any
+	if c.nargs <= len(s.argsBuf) && atomic.CompareAndSwapUint32(&s.argsTaken, 0, 1) {
+		args = s.argsBuf[:c.nargs:c.nargs]
+	} else {
+		args = make([]any, c.nargs)
+	}
+	for i := range args { // cheaper than copy for a few values
+		args[i] = c.args[i]
+	}
 	return args
 }
 
@@ -508,47 +569,34 @@ func (c *shaper) arg(v any) {
 	c.nargs++
 }
 
-func (c *shaper) put(x byte) {
-	if c.n == len(c.b) {
+// put8 writes one word.
+func (c *shaper) put8(w uint64) {
+	if c.n > len(c.b)-8 {
 		c.full = true
 		return
 	}
-	c.b[c.n] = x
-	c.n++
+	binary.LittleEndian.PutUint64(c.b[c.n:], w)
+	c.n += 8
 }
 
-func (c *shaper) put2(x, y byte) {
-	if c.n+2 > len(c.b) {
-		c.full = true
-		return
+// slot returns the front slot of the cache (cache.go) for the key: a
+// hash of its length and of a few of its words (the header, the first
+// item, the last word). Keys that share a slot only share it; the key
+// itself is compared in full.
+func (c *shaper) slot() int {
+	h := uint64(c.n)
+	for _, at := range [...]int{8, 16, 24, c.n - 8} {
+		if at+8 <= c.n {
+			h = (h ^ binary.LittleEndian.Uint64(c.b[at:])) * 0x9e3779b97f4a7c15
+		}
 	}
-	c.b[c.n], c.b[c.n+1] = x, y
-	c.n += 2
+	return int((h >> 32) % frontSlots)
 }
 
-// uvarint writes x as a uvarint.
-func (c *shaper) uvarint(x uint64) {
-	if c.n+binary.MaxVarintLen64 > len(c.b) {
-		c.full = true
-		return
-	}
-	c.n += binary.PutUvarint(c.b[c.n:], x)
-}
-
-// varint writes tag, then x as a uvarint.
-func (c *shaper) varint(tag byte, x uint64) {
-	if x < 0x80 {
-		c.put2(tag, byte(x))
-		return
-	}
-	c.put(tag)
-	c.uvarint(x)
-}
-
-// str writes tag, the length of s and s.
-func (c *shaper) str(tag byte, s string) {
-	c.varint(tag, uint64(len(s)))
-	if c.n+len(s) > len(c.b) {
+// str writes the length of s, then s.
+func (c *shaper) str(s string) {
+	c.put8(uint64(len(s)))
+	if len(s) > len(c.b)-c.n {
 		c.full = true
 		return
 	}

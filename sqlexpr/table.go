@@ -1,5 +1,7 @@
 package sqlexpr
 
+import "unsafe"
+
 // TableClause is a named table that statements read from and write to.
 // It is the lightweight form of a table, with column names only, like
 // SQLAlchemy's table(); metadata.Table embeds one, so a declared table can
@@ -14,6 +16,7 @@ type TableClause struct {
 	byName  map[string]*ColumnClause
 	pk      []string // primary key column names, see SetPrimaryKey
 	id      uint64   // interned (schema, name), see intern.go
+	kw      uint64   // its word in a fast cache key (shape.go)
 }
 
 // NewTable returns a table clause named name with the given columns.
@@ -24,6 +27,7 @@ func NewTable(name string, columns ...string) *TableClause {
 func newTable(schema, name string, columns []string) *TableClause {
 	t := &TableClause{schema: schema, name: name, byName: make(map[string]*ColumnClause, len(columns))}
 	t.id = internName(schema, name, "")
+	t.kw = shapeWord(skTable, t.id)
 	for _, c := range columns {
 		t.AddColumn(c)
 	}
@@ -45,6 +49,7 @@ func (t *TableClause) AddColumn(name string) *ColumnClause {
 	c.self = c
 	if t.id != 0 {
 		c.id = internName(t.schema, t.name, name)
+		c.kw = shapeWord(skColTable, c.id)
 	}
 	t.columns = append(t.columns, c)
 	if t.byName == nil {
@@ -73,7 +78,9 @@ func (t *TableClause) Column(name string) *ColumnClause { return t.lookup(name) 
 func (t *TableClause) lookup(name string) *ColumnClause {
 	if len(t.columns) <= 8 {
 		for _, c := range t.columns {
-			if c.name == name {
+			// Equal string literals share their bytes in a Go binary, so
+			// the usual C("id") matches by address, without comparing.
+			if len(c.name) == len(name) && (unsafe.StringData(c.name) == unsafe.StringData(name) || c.name == name) {
 				return c
 			}
 		}
@@ -95,6 +102,7 @@ type ColumnClause struct {
 	from  FromClause // the alias, subquery or CTE it is read from; nil: table
 	err   error      // set for a column that does not exist; see TableClause.C
 	id    uint64     // interned (schema, table, name) of a table column
+	kw    uint64     // its word in a fast cache key (shape.go); 0 but for a table column
 }
 
 // ColumnName returns the column's name.
