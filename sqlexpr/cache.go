@@ -115,7 +115,7 @@ func (c *Compiler) Compile(stmt Statement, d *dialects.Dialect) (string, []any, 
 				return e.sql, sh.argsFor(s), nil
 			}
 			sql, rargs, err := render(stmt, d)
-			if err == nil && sameArgs(sh.args[:sh.nargs], rargs) {
+			if err == nil && sameArgs(sh.values(), rargs) {
 				l.put(d, strings.Clone(key), sql, slot)
 			}
 			return sql, rargs, err
@@ -173,7 +173,8 @@ func sameArgs(fast, compiled []any) bool {
 	return true
 }
 
-// frontSlots is the number of slots in front of an lru.
+// frontSlots is the number of slots in front of an lru (shaper.slot
+// depends on it).
 const frontSlots = 64
 
 // lru is a least-recently-used map from statement keys to SQL text,

@@ -56,7 +56,7 @@ func (c *compiler) compoundPart(p SelectBase, i int, correlate bool) {
 	case *CompoundSelect:
 		wrap = true
 	case *SelectStmt:
-		wrap = len(x.orderBy) > 0 || x.hasLimit || x.hasOffset || x.rare().lock != lockNone || len(x.rare().ctes) > 0
+		wrap = x.nOrder > 0 || x.hasLimit || x.hasOffset || x.rare().lock != lockNone || len(x.rare().ctes) > 0
 	}
 	if !wrap {
 		c.query(p, correlate)

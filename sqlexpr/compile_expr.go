@@ -329,18 +329,19 @@ func (c *compiler) in(in *InExpr) {
 		c.kw(")")
 		return
 	}
-	if len(in.values) == 0 {
+	values := in.values()
+	if len(values) == 0 {
 		// x IN () is false and x NOT IN () is true, even for a NULL x.
 		c.constCond(in.not)
 		return
 	}
 	c.expr(in.left, precCmp+1)
 	c.inKeyword(in.not)
-	for i := range in.values {
+	for i := range values {
 		if i > 0 {
 			c.kw(", ")
 		}
-		c.operand(&in.values[i], 0)
+		c.operand(&values[i], 0)
 	}
 	c.kw(")")
 }

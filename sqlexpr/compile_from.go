@@ -15,14 +15,14 @@ func (c *compiler) deriveFroms(s *SelectStmt, correlate bool) {
 		c.items = append(c.items, f)
 		c.addLeaves(f)
 	}
-	for _, j := range s.joins {
+	for _, j := range s.joinList() {
 		c.addLeaves(canonFrom(j.right))
 	}
 	d := fromDeriver{c: c, enclosing: enclosing, correlate: correlate}
-	d.items(s.items)
+	d.items(s.itemList())
 	if d.correlated && len(c.items) == items {
 		d.correlate = false
-		d.items(s.items)
+		d.items(s.itemList())
 	}
 }
 
@@ -77,8 +77,9 @@ func (d *fromDeriver) expr(n Expr) {
 		}
 	case *InExpr:
 		d.expr(canon(x.left))
-		for i := range x.values {
-			d.operand(&x.values[i])
+		values := x.values()
+		for i := range values {
+			d.operand(&values[i])
 		}
 	case *BetweenExpr:
 		d.expr(canon(x.left))
@@ -161,7 +162,7 @@ func (c *compiler) fromList(s *SelectStmt, start, end int) {
 		}
 		c.fromItem(c.items[i])
 		if i == start {
-			for _, j := range s.joins {
+			for _, j := range s.joinList() {
 				c.join(j.right, j.on, j.kind)
 			}
 		}

@@ -7,7 +7,7 @@ func (c *compiler) selectStmt(s *SelectStmt, correlate bool) {
 		c.setErr(err)
 		return
 	}
-	if len(s.items) == 0 {
+	if s.nItems == 0 {
 		c.setErr(invalidf("SELECT without columns"))
 		return
 	}
@@ -20,17 +20,17 @@ func (c *compiler) selectStmt(s *SelectStmt, correlate bool) {
 	itemsEnd := len(c.items)
 	c.kw("SELECT ")
 	c.distinct(s)
-	c.selectList(s.items)
+	c.selectList(s.itemList())
 	switch {
 	case itemsEnd > items:
 		c.kw(" FROM ")
 		c.fromList(s, items, itemsEnd)
-	case len(s.joins) > 0:
+	case s.nJoins > 0:
 		c.setErr(invalidf("Join without a FROM element to join to"))
-	case len(s.where) > 0:
+	case s.nWhere > 0:
 		c.kw(c.d.SQL.SelectWithoutFromSuffix)
 	}
-	c.conds(" WHERE ", s.where)
+	c.conds(" WHERE ", s.whereList())
 	if len(more.groupBy) > 0 {
 		c.kw(" GROUP BY ")
 		for i, e := range more.groupBy {
@@ -41,9 +41,9 @@ func (c *compiler) selectStmt(s *SelectStmt, correlate bool) {
 		}
 	}
 	c.conds(" HAVING ", more.having)
-	if len(s.orderBy) > 0 {
+	if s.nOrder > 0 {
 		c.kw(" ORDER BY ")
-		c.orderItems(s.orderBy)
+		c.orderItems(s.orderList())
 	}
 	c.limitOffset(s.limit, s.offset, s.hasLimit, s.hasOffset)
 	c.lock(more)

@@ -170,15 +170,35 @@ func Not(cond Expr) Expr {
 // InExpr is x IN (…) or x NOT IN (…), over a list or a subquery.
 type InExpr struct {
 	ops
-	left   Expr
-	not    bool
-	values []operand  // the list; nil for a subquery, which is buf[0]
-	buf    [3]operand // inline storage for short lists
+	left Expr
+	not  bool
+	// The list: buf[:n], or *long when it does not fit (n is then
+	// inLong). A subquery is buf[0], with n inSubquery. The node stays
+	// at 96 bytes: it is built anew with every statement.
+	n    uint8
+	buf  [3]operand
+	long *[]operand
+}
+
+const (
+	inLong     = 0xfe
+	inSubquery = 0xff
+)
+
+// values returns the list of x IN (…), empty for a subquery.
+func (in *InExpr) values() []operand {
+	switch in.n {
+	case inLong:
+		return *in.long
+	case inSubquery:
+		return nil
+	}
+	return in.buf[:in.n]
 }
 
 // subquery returns the subquery of x IN (SELECT …), nil for a list.
 func (in *InExpr) subquery() SelectBase {
-	if in.values != nil {
+	if in.n != inSubquery {
 		return nil
 	}
 	q, _ := in.buf[0].x.(SelectBase)

@@ -38,7 +38,7 @@ func outputNames(q SelectBase) []string {
 	case *SelectStmt:
 		var labels labelCounter
 		var names []string
-		for _, it := range x.items {
+		for _, it := range x.itemList() {
 			switch it := it.(type) {
 			case Expr:
 				names = append(names, labels.outputName(canon(it)))

@@ -13,20 +13,42 @@ func (o ops) Eq(v any) Expr {
 	if isNull(v) {
 		return newUnary(opIsNull, o.self)
 	}
-	return newBinary(o.self, opEq, v)
+	return compare(o.self, opEq, v)
 }
 
 func (o ops) Ne(v any) Expr {
 	if isNull(v) {
 		return newUnary(opIsNotNull, o.self)
 	}
-	return newBinary(o.self, opNe, v)
+	return compare(o.self, opNe, v)
 }
 
-func (o ops) Lt(v any) Expr                { return newBinary(o.self, opLt, v) }
-func (o ops) Le(v any) Expr                { return newBinary(o.self, opLe, v) }
-func (o ops) Gt(v any) Expr                { return newBinary(o.self, opGt, v) }
-func (o ops) Ge(v any) Expr                { return newBinary(o.self, opGe, v) }
+// compare builds left op right. A comparison of two table columns — a
+// join condition, built again with every statement that joins — is
+// shared: the left column keeps the last one made, and the same
+// comparison asked for again returns it instead of a new node (nodes
+// are never modified, so sharing one is safe).
+func compare(left Expr, op binOp, right any) Expr {
+	l, ok := left.(*ColumnClause)
+	if !ok || l.kw == 0 {
+		return newBinary(left, op, right)
+	}
+	r, ok := right.(*ColumnClause)
+	if !ok || r.kw == 0 {
+		return newBinary(left, op, right)
+	}
+	if b := l.cmp.Load(); b != nil && b.op == op && b.right.x == any(r) {
+		return b
+	}
+	b := newBinary(left, op, right)
+	l.cmp.Store(b)
+	return b
+}
+
+func (o ops) Lt(v any) Expr                { return compare(o.self, opLt, v) }
+func (o ops) Le(v any) Expr                { return compare(o.self, opLe, v) }
+func (o ops) Gt(v any) Expr                { return compare(o.self, opGt, v) }
+func (o ops) Ge(v any) Expr                { return compare(o.self, opGe, v) }
 func (o ops) Like(p any) Expr              { return newBinary(o.self, opLike, p) }
 func (o ops) NotLike(p any) Expr           { return newBinary(o.self, opNotLike, p) }
 func (o ops) ILike(p any) Expr             { return newBinary(o.self, opILike, p) }
@@ -77,28 +99,38 @@ func newIn(left Expr, not bool, values []any) Expr {
 	if len(values) == 1 {
 		switch v := values[0].(type) {
 		case SelectBase:
-			in.buf[0] = operand{x: v} // values stays nil: see subquery
+			in.buf[0], in.n = operand{x: v}, inSubquery
 			return in
 		case []byte, Expr:
 		default:
 			if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice || rv.Kind() == reflect.Array {
-				in.values = make([]operand, rv.Len())
-				for i := range in.values {
-					in.values[i] = toOperand(rv.Index(i).Interface())
+				vals := make([]operand, rv.Len())
+				for i := range vals {
+					vals[i] = toOperand(rv.Index(i).Interface())
 				}
+				in.setValues(vals)
 				return in
 			}
 		}
 	}
-	if len(values) <= len(in.buf) { // never nil, even when empty
-		in.values = in.buf[:len(values):len(values)]
+	if len(values) <= len(in.buf) {
 		for i, v := range values {
-			in.values[i] = toOperand(v)
+			in.buf[i] = toOperand(v)
 		}
+		in.n = uint8(len(values))
 		return in
 	}
-	in.values = toOperands(values)
+	in.setValues(toOperands(values))
 	return in
+}
+
+// setValues makes vals the list of in.
+func (in *InExpr) setValues(vals []operand) {
+	if len(vals) <= len(in.buf) {
+		in.n = uint8(copy(in.buf[:], vals))
+		return
+	}
+	in.long, in.n = &vals, inLong
 }
 
 // isNull reports whether v is nil or Null(): "= NULL" is never true, so

@@ -11,19 +11,19 @@ package sqlexpr
 // order (SQLAlchemy also adds the tables of WHERE-clause columns; see the
 // package doc).
 type SelectStmt struct {
-	items     []SelectItem
+	// The lists live in the inline arrays below while they fit (a
+	// typical statement is then one allocation, and a small one: every
+	// byte of it costs allocation and GC time on each build), and in
+	// selectMore once they outgrow them; see list and push.
+	nItems, nJoins, nWhere, nOrder uint8 // lengths in the arrays, or spilled
+
 	distinct  bool
 	hasLimit  bool
 	hasOffset bool
-	joins     []joinSpec
-	where     []Expr
-	orderBy   []OrderItem
 	limit     int64       // bound when hasLimit
 	offset    int64       // bound when hasOffset
 	more      *selectMore // the clauses most statements lack, and the error; nil: none
 
-	// Inline storage for the usual short lists: a typical statement is
-	// then one allocation instead of five.
 	itemsBuf [4]SelectItem
 	joinsBuf [1]joinSpec
 	whereBuf [2]Expr
@@ -36,10 +36,89 @@ type SelectStmt struct {
 	argsTaken uint32
 }
 
+// spilled is the length of an inline list that has moved to selectMore.
+const spilled = 0xff
+
+// list returns the list held in buf[:n], or spill once it has moved.
+func list[T any](buf []T, n uint8, spill []T) []T {
+	if n == spilled {
+		return spill
+	}
+	return buf[:n]
+}
+
+// push appends v to the list held in buf[:*n], moving it to *spill when
+// buf is full.
+func push[T any](buf []T, n *uint8, spill *[]T, v T) {
+	if *n != spilled {
+		if int(*n) < len(buf) {
+			buf[*n] = v
+			*n++
+			return
+		}
+		*spill = append(make([]T, 0, 2*len(buf)+4), buf...)
+		clear(buf)
+		*n = spilled
+	}
+	*spill = append(*spill, v)
+}
+
+func (s *SelectStmt) itemList() []SelectItem {
+	if s.nItems == spilled {
+		return s.more.items
+	}
+	return s.itemsBuf[:s.nItems]
+}
+
+func (s *SelectStmt) joinList() []joinSpec {
+	if s.nJoins == spilled {
+		return s.more.joins
+	}
+	return s.joinsBuf[:s.nJoins]
+}
+
+func (s *SelectStmt) whereList() []Expr {
+	if s.nWhere == spilled {
+		return s.more.where
+	}
+	return s.whereBuf[:s.nWhere]
+}
+
+func (s *SelectStmt) orderList() []OrderItem {
+	if s.nOrder == spilled {
+		return s.more.orderBy
+	}
+	return s.orderBuf[:s.nOrder]
+}
+
+func (s *SelectStmt) addItem(it SelectItem) {
+	if s.nItems < uint8(len(s.itemsBuf)) {
+		s.itemsBuf[s.nItems] = it
+		s.nItems++
+		return
+	}
+	push(s.itemsBuf[:], &s.nItems, &s.ensureMore().items, it)
+}
+
+func (s *SelectStmt) addWhere(e Expr) {
+	if s.nWhere < uint8(len(s.whereBuf)) {
+		s.whereBuf[s.nWhere] = e
+		s.nWhere++
+		return
+	}
+	push(s.whereBuf[:], &s.nWhere, &s.ensureMore().where, e)
+}
+
 // selectMore holds the rarer clauses of a SELECT (and an explicit FROM
 // list, and the building error), so that the common statement stays
 // small: it is allocated by the first builder call that needs it.
 type selectMore struct {
+	// The lists of SelectStmt that outgrew its arrays.
+	items   []SelectItem
+	joins   []joinSpec
+	where   []Expr
+	orderBy []OrderItem
+
 	from       []FromClause // what From names
 	distinctOn []Expr
 	groupBy    []Expr
@@ -89,22 +168,11 @@ const (
 // tables (and aliases, subqueries, CTEs) standing for all their columns.
 func Select(items ...SelectItem) *SelectStmt {
 	s := &SelectStmt{}
-	if len(items) <= len(s.itemsBuf) {
-		// Element by element: cheaper than a copy for a few items.
-		for i, it := range items {
-			s.itemsBuf[i] = it
-		}
-		s.items = s.itemsBuf[:len(items):len(s.itemsBuf)]
-	} else {
-		s.items = append([]SelectItem(nil), items...)
-	}
-	s.joins = s.joinsBuf[:0:len(s.joinsBuf)]
-	s.where = s.whereBuf[:0:len(s.whereBuf)]
-	s.orderBy = s.orderBuf[:0:len(s.orderBuf)]
 	for _, it := range items {
 		if it == nil {
 			s.setErr(invalidf("Select: nil item"))
 		}
+		s.addItem(it)
 	}
 	return s
 }
@@ -125,15 +193,14 @@ func (s *SelectStmt) Err() error { return s.rare().err }
 
 // Clone returns a copy of s that can be modified without changing s.
 func (s *SelectStmt) Clone() *SelectStmt {
-	c := *s
-	c.itemsBuf, c.joinsBuf, c.whereBuf, c.orderBuf = [4]SelectItem{}, [1]joinSpec{}, [2]Expr{}, [1]OrderItem{}
+	c := *s // the inline lists are arrays: copied with it
 	c.argsBuf, c.argsTaken = [4]any{}, 0
-	c.items = append([]SelectItem(nil), s.items...)
-	c.joins = append([]joinSpec(nil), s.joins...)
-	c.where = append([]Expr(nil), s.where...)
-	c.orderBy = append([]OrderItem(nil), s.orderBy...)
 	if s.more != nil {
 		m := *s.more
+		m.items = append([]SelectItem(nil), m.items...)
+		m.joins = append([]joinSpec(nil), m.joins...)
+		m.where = append([]Expr(nil), m.where...)
+		m.orderBy = append([]OrderItem(nil), m.orderBy...)
 		m.from = append([]FromClause(nil), m.from...)
 		m.distinctOn = append([]Expr(nil), m.distinctOn...)
 		m.groupBy = append([]Expr(nil), m.groupBy...)
@@ -146,7 +213,9 @@ func (s *SelectStmt) Clone() *SelectStmt {
 
 // Columns adds items to the SELECT list and returns s.
 func (s *SelectStmt) Columns(items ...SelectItem) *SelectStmt {
-	s.items = append(s.items, items...)
+	for _, it := range items {
+		s.addItem(it)
+	}
 	return s
 }
 
@@ -203,14 +272,24 @@ func (s *SelectStmt) addJoin(right FromClause, on Expr, kind joinKind) *SelectSt
 		s.setErr(invalidf("Join: nil FROM element"))
 		return s
 	}
-	s.joins = append(s.joins, joinSpec{right: right, on: on, kind: kind})
+	j := joinSpec{right: right, on: on, kind: kind}
+	if s.nJoins < uint8(len(s.joinsBuf)) {
+		s.joinsBuf[s.nJoins] = j
+		s.nJoins++
+		return s
+	}
+	push(s.joinsBuf[:], &s.nJoins, &s.ensureMore().joins, j)
 	return s
 }
 
 // Where adds conditions, joined with AND to those already there, and
 // returns s. Nil conditions are skipped.
 func (s *SelectStmt) Where(conds ...Expr) *SelectStmt {
-	s.where = appendConds(s.where, conds)
+	for _, c := range conds {
+		if c != nil {
+			s.addWhere(c)
+		}
+	}
 	return s
 }
 
@@ -232,8 +311,13 @@ func (s *SelectStmt) Having(conds ...Expr) *SelectStmt {
 // OrderBy adds ORDER BY items (expressions, or their Asc/Desc) and
 // returns s.
 func (s *SelectStmt) OrderBy(items ...OrderItem) *SelectStmt {
-	for _, it := range items { // cheaper than a copy for a few items
-		s.orderBy = append(s.orderBy, it)
+	for _, it := range items {
+		if s.nOrder < uint8(len(s.orderBuf)) {
+			s.orderBuf[s.nOrder] = it
+			s.nOrder++
+			continue
+		}
+		push(s.orderBuf[:], &s.nOrder, &s.ensureMore().orderBy, it)
 	}
 	return s
 }

@@ -62,7 +62,6 @@ const (
 	skTable
 	skAlias
 	skJoin
-	skItemColumn
 	skItemExpr
 	skItemLabel
 	skItemTable
@@ -93,23 +92,24 @@ func shapeWord(tag byte, id uint64) uint64 {
 // subset or does not fit in c.
 func (c *shaper) shapeSelect(s *SelectStmt) bool {
 	more := s.rare()
-	if more.err != nil || len(more.ctes) > 0 || len(more.distinctOn) > 0 || len(s.items) == 0 {
+	if more.err != nil || len(more.ctes) > 0 || len(more.distinctOn) > 0 || s.nItems == 0 {
 		return false
 	}
-	if len(s.items)|len(more.from)|len(s.joins)|len(s.where)|len(more.groupBy)|len(more.having)|len(s.orderBy) > 0xff {
+	items, joins, where, orderBy := s.itemList(), s.joinList(), s.whereList(), s.orderList()
+	if len(items)|len(more.from)|len(joins)|len(where)|len(more.groupBy)|len(more.having)|len(orderBy) > 0xff {
 		return false // the counts below are one byte each
 	}
 	flags := boolByte(s.distinct) | byte(more.lock)<<1 | boolByte(more.nowait)<<3 |
 		boolByte(more.skipLocked)<<4 | boolByte(s.hasLimit)<<5 | boolByte(s.hasOffset)<<6
-	c.put8(uint64(fastKeyMark) | uint64(flags)<<8 | uint64(len(s.items))<<16 | uint64(len(more.from))<<24 |
-		uint64(len(s.joins))<<32 | uint64(len(s.where))<<40 | uint64(len(more.groupBy))<<48 | uint64(len(more.having))<<56)
-	c.put8(uint64(len(s.orderBy)))
+	c.put8(uint64(fastKeyMark) | uint64(flags)<<8 | uint64(len(items))<<16 | uint64(len(more.from))<<24 |
+		uint64(len(joins))<<32 | uint64(len(where))<<40 | uint64(len(more.groupBy))<<48 | uint64(len(more.having))<<56)
+	c.put8(uint64(len(orderBy)))
 	// Placeholder order: the SELECT list, the FROM list (the first
 	// explicit FROM element, the joins that attach to it, the other
 	// elements; derived elements hold no values), WHERE, GROUP BY,
 	// HAVING, ORDER BY, LIMIT/OFFSET.
 	c.refCols = true
-	for _, it := range s.items {
+	for _, it := range items {
 		if !c.shapeItem(it) {
 			return false
 		}
@@ -118,7 +118,7 @@ func (c *shaper) shapeSelect(s *SelectStmt) bool {
 	if len(more.from) > 0 && !c.shapeFrom(more.from[0]) {
 		return false
 	}
-	for _, j := range s.joins {
+	for _, j := range joins {
 		if j.on == nil {
 			return false
 		}
@@ -132,7 +132,7 @@ func (c *shaper) shapeSelect(s *SelectStmt) bool {
 			return false
 		}
 	}
-	for _, e := range s.where {
+	for _, e := range where {
 		if !c.shapeExpr(e) {
 			return false
 		}
@@ -147,7 +147,7 @@ func (c *shaper) shapeSelect(s *SelectStmt) bool {
 			return false
 		}
 	}
-	for _, it := range s.orderBy {
+	for _, it := range orderBy {
 		if !c.shapeOrderItem(it) {
 			return false
 		}
@@ -270,7 +270,8 @@ func (c *shaper) shapeFrom(f FromClause) bool {
 func (c *shaper) shapeItem(it SelectItem) bool {
 	switch x := it.(type) {
 	case *ColumnClause:
-		c.put8(skItemColumn)
+		// No item tag: a column's word starts with a tag no other item
+		// starts with.
 		return c.shapeColumn(x)
 	case Expr:
 		switch n := canon(x).(type) {
@@ -346,12 +347,15 @@ func (c *shaper) shapeColumn(col *ColumnClause) bool {
 	if !ok || aliasedTable(a) == nil {
 		return false // a column of a subquery or a CTE
 	}
+	if c.refCols {
+		if !c.putRef(skColAlias, unsafe.Pointer(a)) {
+			return false
+		}
+	} else {
+		c.put8(skColAlias)
+	}
 	c.str(a.name)
 	c.str(col.name)
-	if c.refCols {
-		return c.putRef(skColAlias, unsafe.Pointer(a))
-	}
-	c.put8(skColAlias)
 	return true
 }
 
@@ -428,11 +432,18 @@ func (c *shaper) shapeNode(n Expr) bool {
 		}
 		return true
 	case *InExpr:
-		if x.subquery() != nil || x.values == nil {
+		if x.n == inSubquery {
 			return false
 		}
-		c.put8(word(skIn, boolByte(x.not), uint64(len(x.values))))
-		if len(x.values) == 0 {
+		values := x.values()
+		// The usual list of values only: one flag instead of a word for
+		// each.
+		plain := true
+		for i := range values {
+			plain = plain && isPlainValue(values[i].x)
+		}
+		c.put8(word(skIn, boolByte(x.not)|boolByte(plain)<<1, uint64(len(values))))
+		if len(values) == 0 {
 			// A constant condition: the left side is not written, but in
 			// the SELECT list its columns still add FROM elements.
 			return !c.refCols
@@ -440,8 +451,10 @@ func (c *shaper) shapeNode(n Expr) bool {
 		if !c.shapeExpr(x.left) {
 			return false
 		}
-		for i := range x.values {
-			if !c.shapeOperand(&x.values[i]) {
+		for i := range values {
+			if plain {
+				c.arg(values[i].x)
+			} else if !c.shapeOperand(&values[i]) {
 				return false
 			}
 		}
@@ -497,8 +510,7 @@ func (c *shaper) shapeNode(n Expr) bool {
 // written by its name alone, its expression is not.
 func (c *shaper) shapeOrderExpr(e Expr) bool {
 	if col, ok := e.(*ColumnClause); ok && col.kw != 0 {
-		c.put8(skOrderExpr)
-		c.put8(col.kw)
+		c.put8(col.kw) // its tag tells it from skOrderLabel and skOrderExpr
 		return true
 	}
 	n := canon(e)
@@ -531,13 +543,14 @@ func (c *shaper) shapeOrderItem(it OrderItem) bool {
 type shaper struct {
 	d       *dialects.Dialect
 	refCols bool // columns write their FROM reference: in the SELECT list
-	full    bool // the key, the values or the references did not fit
+	full    bool // the key or the references did not fit
 	n       int  // bytes of b written
 	nargs   int
 	nrefs   int
 	refs    [8]unsafe.Pointer // the distinct FROM elements referred to
-	args    [12]any           // the bound values, in placeholder order
-	b       [384]byte         // the key: the dialect's address, then the shape
+	args    [8]any            // the bound values, in placeholder order
+	long    []any             // all of them, once more than args holds
+	b       [320]byte         // the key: the dialect's address, then the shape
 }
 
 // keyString returns the key written; it aliases c.
@@ -548,6 +561,9 @@ func (c *shaper) keyString() string { return unsafe.String(&c.b[0], c.n) }
 // compiled (which saves an allocation per statement built and run
 // once, the usual case), else a new slice.
 func (c *shaper) argsFor(s *SelectStmt) []any {
+	if c.long != nil {
+		return c.long // already the caller's
+	}
 	var args []any
 	if c.nargs <= len(s.argsBuf) && atomic.CompareAndSwapUint32(&s.argsTaken, 0, 1) {
 		args = s.argsBuf[:c.nargs:c.nargs]
@@ -560,9 +576,24 @@ func (c *shaper) argsFor(s *SelectStmt) []any {
 	return args
 }
 
+// values returns the bound values collected, in c or in c.long.
+func (c *shaper) values() []any {
+	if c.long != nil {
+		return c.long
+	}
+	return c.args[:c.nargs]
+}
+
+// arg collects a bound value: in c.args, or once there are more than it
+// holds, in c.long, a slice of the heap.
 func (c *shaper) arg(v any) {
+	if c.long != nil {
+		c.long = append(c.long, v)
+		return
+	}
 	if c.nargs == len(c.args) {
-		c.full = true
+		c.long = append(make([]any, 0, 2*len(c.args)), c.args[:]...)
+		c.long = append(c.long, v)
 		return
 	}
 	c.args[c.nargs] = v
@@ -580,17 +611,14 @@ func (c *shaper) put8(w uint64) {
 }
 
 // slot returns the front slot of the cache (cache.go) for the key: a
-// hash of its length and of a few of its words (the header, the first
-// item, the last word). Keys that share a slot only share it; the key
-// itself is compared in full.
+// hash of its length, its header and its last word. Keys that share a
+// slot only share it; the key itself is compared in full.
 func (c *shaper) slot() int {
 	h := uint64(c.n)
-	for _, at := range [...]int{8, 16, 24, c.n - 8} {
-		if at+8 <= c.n {
-			h = (h ^ binary.LittleEndian.Uint64(c.b[at:])) * 0x9e3779b97f4a7c15
-		}
+	if c.n >= 16 {
+		h ^= binary.LittleEndian.Uint64(c.b[8:]) ^ binary.LittleEndian.Uint64(c.b[c.n-8:])<<1
 	}
-	return int((h >> 32) % frontSlots)
+	return int((h * 0x9e3779b97f4a7c15) >> 58) // the top 6 bits: frontSlots is 64
 }
 
 // str writes the length of s, then s.

@@ -1,6 +1,7 @@
 package sqlexpr
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/go-alchemy/alchemy/dialects"
@@ -47,5 +48,65 @@ func TestShapeCoversCommonSelects(t *testing.T) {
 		if c.shapeSelect(s) {
 			t.Errorf("%s: covered by the fast key, want key mode", name)
 		}
+	}
+}
+
+// TestSelectListsSpill grows every list of a SELECT past its inline
+// array and checks the text, and that Clone keeps the two apart.
+func TestSelectListsSpill(t *testing.T) {
+	u := NewTable("u", "a", "b", "c", "d", "e", "f")
+	v := NewTable("v", "a")
+	w := NewTable("w", "a")
+	s := Select(u.C("a"), u.C("b"), u.C("c"), u.C("d")).Columns(u.C("e"), u.C("f")).
+		Join(v, v.C("a").Eq(u.C("a"))).Join(w, w.C("a").Eq(u.C("b"))).
+		Where(u.C("a").Eq(1), u.C("b").Eq(2)).Where(u.C("c").Eq(3)).
+		OrderBy(u.C("a"), u.C("b").Desc())
+	c := s.Clone().Where(u.C("d").Eq(4)).OrderBy(u.C("c"))
+	d := &dialects.Dialect{Name: "test", Placeholder: dialects.Question}
+	d.SQL.InnerJoinKeyword = "JOIN"
+	for _, tc := range []struct {
+		s    *SelectStmt
+		want string
+	}{
+		{s, "SELECT u.a, u.b, u.c, u.d, u.e, u.f FROM u JOIN v ON v.a = u.a JOIN w ON w.a = u.b WHERE u.a = ? AND u.b = ? AND u.c = ? ORDER BY u.a, u.b DESC"},
+		{c, "SELECT u.a, u.b, u.c, u.d, u.e, u.f FROM u JOIN v ON v.a = u.a JOIN w ON w.a = u.b WHERE u.a = ? AND u.b = ? AND u.c = ? AND u.d = ? ORDER BY u.a, u.b DESC, u.c"},
+	} {
+		sql, _, err := render(tc.s, d)
+		if err != nil || sql != tc.want {
+			t.Errorf("got %q, %v\nwant %q", sql, err, tc.want)
+		}
+	}
+}
+
+// TestShapeManyValues: a statement with more values than the shaper
+// holds in place still takes the fast key, and compiles like the direct
+// compiler, hit after hit.
+func TestShapeManyValues(t *testing.T) {
+	u := NewTable("u", "a", "b")
+	build := func(base int) *SelectStmt {
+		ids := make([]any, 20)
+		for i := range ids {
+			ids[i] = base + i
+		}
+		return Select(u.C("a")).Where(u.C("a").In(ids...), u.C("b").Eq("x")).Limit(3)
+	}
+	d := &dialects.Dialect{Name: "test", Placeholder: dialects.Question}
+	d.SQL.Limit = dialects.LimitOffset
+	if c := (shaper{d: d}); !c.shapeSelect(build(0)) {
+		t.Fatal("not covered by the fast key")
+	}
+	comp := NewCompiler(10)
+	for base := range 3 {
+		want, wantArgs, err := render(build(base*100), d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, args, err := comp.Compile(build(base*100), d)
+		if err != nil || got != want || fmt.Sprint(args) != fmt.Sprint(wantArgs) {
+			t.Fatalf("round %d: %q %v %v, want %q %v", base, got, args, err, want, wantArgs)
+		}
+	}
+	if s := comp.Stats(); s.Hits != 2 || s.Misses != 1 {
+		t.Fatalf("stats %+v, want 1 miss then 2 hits", s)
 	}
 }

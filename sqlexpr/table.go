@@ -1,6 +1,9 @@
 package sqlexpr
 
-import "unsafe"
+import (
+	"sync/atomic"
+	"unsafe"
+)
 
 // TableClause is a named table that statements read from and write to.
 // It is the lightweight form of a table, with column names only, like
@@ -13,6 +16,7 @@ type TableClause struct {
 	schema  string
 	name    string
 	columns []*ColumnClause
+	names   []string // the columns' names, side by side for lookup
 	byName  map[string]*ColumnClause
 	pk      []string // primary key column names, see SetPrimaryKey
 	id      uint64   // interned (schema, name), see intern.go
@@ -52,6 +56,7 @@ func (t *TableClause) AddColumn(name string) *ColumnClause {
 		c.kw = shapeWord(skColTable, c.id)
 	}
 	t.columns = append(t.columns, c)
+	t.names = append(t.names, name)
 	if t.byName == nil {
 		t.byName = map[string]*ColumnClause{}
 	}
@@ -76,12 +81,12 @@ func (t *TableClause) Column(name string) *ColumnClause { return t.lookup(name) 
 // list is scanned, which is faster than hashing the name; columns and
 // byName always hold the same (uniquely named) columns.
 func (t *TableClause) lookup(name string) *ColumnClause {
-	if len(t.columns) <= 8 {
-		for _, c := range t.columns {
+	if len(t.names) <= 8 {
+		for i, n := range t.names {
 			// Equal string literals share their bytes in a Go binary, so
 			// the usual C("id") matches by address, without comparing.
-			if len(c.name) == len(name) && (unsafe.StringData(c.name) == unsafe.StringData(name) || c.name == name) {
-				return c
+			if len(n) == len(name) && (unsafe.StringData(n) == unsafe.StringData(name) || n == name) {
+				return t.columns[i]
 			}
 		}
 		return nil
@@ -103,6 +108,9 @@ type ColumnClause struct {
 	err   error      // set for a column that does not exist; see TableClause.C
 	id    uint64     // interned (schema, table, name) of a table column
 	kw    uint64     // its word in a fast cache key (shape.go); 0 but for a table column
+	// cmp is the last comparison with another column made with this
+	// one on the left (see compareColumns).
+	cmp atomic.Pointer[BinaryExpr]
 }
 
 // ColumnName returns the column's name.
