@@ -27,6 +27,14 @@ const DefaultCacheSize = 500
 // string work). The LRU bound keeps lists of many lengths from growing
 // the cache.
 //
+// The key is exact, never a hash: equal keys mean equal shapes. For the
+// SELECTs most programs run it is a serialization of the statement
+// written straight from its nodes (shape.go); for everything else it is
+// the compiler's own sequence of writes, with the values left out
+// (compile.go). A hit renders nothing and, for a SELECT compiled once,
+// allocates nothing: its arguments are returned in a small buffer inside
+// the statement.
+//
 // A Compiler is safe for concurrent use. The zero value has no cache.
 // Dialects must not be modified once used (the dialects package already
 // requires it): the cache assumes a *Dialect's fields never change.
