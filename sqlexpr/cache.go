@@ -111,7 +111,7 @@ func (c *Compiler) Compile(stmt Statement, d *dialects.Dialect) (string, []any, 
 	// keeps its dialect alive, so the address cannot be reused by another
 	// dialect while the entry exists.
 	addr := uint64(uintptr(unsafe.Pointer(d)))
-	if s, ok := stmt.(*SelectStmt); ok {
+	if s, ok := stmt.(*SelectStmt); ok && s != nil {
 		sh := shaper{d: d}
 		sh.put8(addr)
 		if sh.shapeSelect(s) {

@@ -297,6 +297,10 @@ func floatLiteral(f float64) (string, error) {
 
 // statement dispatches on the statement kind.
 func (c *compiler) statement(stmt Statement) {
+	if nilStatement(stmt) {
+		c.setErr(invalidf("Compile: nil %T", stmt))
+		return
+	}
 	switch s := stmt.(type) {
 	case *SelectStmt:
 		c.selectStmt(s, false)
@@ -317,6 +321,26 @@ func (c *compiler) statement(stmt Statement) {
 	}
 }
 
+// nilStatement reports whether stmt is a nil pointer of a statement type
+// (a nil interface is reported by the callers' own case).
+func nilStatement(stmt Statement) bool {
+	switch s := stmt.(type) {
+	case *SelectStmt:
+		return s == nil
+	case *CompoundSelect:
+		return s == nil
+	case *InsertStmt:
+		return s == nil
+	case *UpdateStmt:
+		return s == nil
+	case *DeleteStmt:
+		return s == nil
+	case *TextClause:
+		return s == nil
+	}
+	return false
+}
+
 // query compiles a nested SELECT or compound. correlate says whether
 // it may correlate to the enclosing SELECTs (a scalar, EXISTS or IN
 // subquery may; a FROM subquery or a CTE may not).
@@ -324,6 +348,10 @@ func (c *compiler) query(q SelectBase, correlate bool) {
 	bare := c.bareColumns
 	c.bareColumns = false
 	defer func() { c.bareColumns = bare }()
+	if nilStatement(q) {
+		c.setErr(invalidf("nil subquery %T", q))
+		return
+	}
 	switch s := q.(type) {
 	case *SelectStmt:
 		c.selectStmt(s, correlate)

@@ -13,7 +13,7 @@ func (c *compiler) expr(e Expr, minPrec int) {
 	// of this package is canonical unless it is a zero value (self nil).
 	switch x := e.(type) {
 	case *ColumnClause:
-		if x.self != nil { // an atom: never parenthesised
+		if x != nil && x.self != nil { // an atom: never parenthesised
 			c.column(x)
 			return
 		}
@@ -134,6 +134,10 @@ func (c *compiler) node(n Expr) {
 
 // column writes a column qualified by its table, alias, subquery or CTE.
 func (c *compiler) column(col *ColumnClause) {
+	if col == nil {
+		c.setErr(invalidf("nil column (Table.Column returns nil for a name the table lacks)"))
+		return
+	}
 	if col.err != nil {
 		c.setErr(col.err)
 		return

@@ -38,7 +38,9 @@ func (d *fromDeriver) items(items []SelectItem) {
 	for _, it := range items {
 		switch x := it.(type) {
 		case *ColumnClause: // the common case, without an interface conversion
-			d.add(x.qualifier())
+			if x != nil {
+				d.add(x.qualifier())
+			}
 		case Expr:
 			d.expr(canon(x))
 		case FromClause:

@@ -1,7 +1,12 @@
 package sqlexpr_test
 
 import (
+	"errors"
+	"strings"
 	"testing"
+
+	"github.com/go-alchemy/alchemy/dialects"
+	"github.com/go-alchemy/alchemy/dialects/postgresql"
 
 	. "github.com/go-alchemy/alchemy/sqlexpr"
 )
@@ -545,5 +550,34 @@ func textAndIdentCases() []golden {
 			w(`SELECT x, "Y" FROM t`), w("SELECT x, `Y` FROM t"), w(`SELECT x, "Y" FROM t`),
 		}},
 		{"table without columns", func() Statement { return Select(NewTable("t")) }, all("SELECT t.* FROM t")},
+	}
+}
+
+// TestNilNodes: a nil statement or a nil column (Table.Column's answer
+// for a name the table lacks) is an error naming it, never a panic, on
+// the cached path and the direct one.
+func TestNilNodes(t *testing.T) {
+	missing := users.Column("nope") // nil
+	for name, s := range map[string]Statement{
+		"nil select":         (*SelectStmt)(nil),
+		"nil insert":         (*InsertStmt)(nil),
+		"nil text":           (*TextClause)(nil),
+		"nil subquery":       Select(users.C("id")).Where(Exists((*SelectStmt)(nil))),
+		"nil column item":    Select(missing),
+		"nil column operand": Select(users.C("id")).Where(users.C("id").Eq(missing)),
+		"nil column in list": Select(users.C("id")).Where(users.C("id").In(missing)),
+	} {
+		for _, compile := range []func(Statement, *dialects.Dialect) (string, []any, error){Compile, NewCompiler(0).Compile} {
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						t.Errorf("%s: panic: %v", name, r)
+					}
+				}()
+				if _, _, err := compile(s, postgresql.Dialect); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "nil") {
+					t.Errorf("%s: err = %v, want ErrInvalid naming the nil", name, err)
+				}
+			}()
+		}
 	}
 }

@@ -185,6 +185,9 @@ func canon(e Expr) Expr {
 	if e == nil {
 		return nil
 	}
+	if c, ok := e.(*ColumnClause); ok && c == nil {
+		return nil // Table.Column's answer for a missing column
+	}
 	return e.exprNode()
 }
 

@@ -30,11 +30,11 @@ func (o ops) Ne(v any) Expr {
 // are never modified, so sharing one is safe).
 func compare(left Expr, op binOp, right any) Expr {
 	l, ok := left.(*ColumnClause)
-	if !ok || l.kw == 0 {
+	if !ok || l == nil || l.kw == 0 {
 		return newBinary(left, op, right)
 	}
 	r, ok := right.(*ColumnClause)
-	if !ok || r.kw == 0 {
+	if !ok || r == nil || r.kw == 0 {
 		return newBinary(left, op, right)
 	}
 	if b := l.cmp.Load(); b != nil && b.op == op && b.right.x == any(r) {

@@ -325,6 +325,9 @@ func (c *shaper) shapeItem(it SelectItem) bool {
 // the SELECT list does it write the reference to its table or alias:
 // the FROM list is derived from there alone.
 func (c *shaper) shapeColumn(col *ColumnClause) bool {
+	if col == nil {
+		return false
+	}
 	if col.kw != 0 { // a column of a table, as AddColumn made it
 		if c.refCols {
 			return c.putRef(col.kw, unsafe.Pointer(col.table))
@@ -379,7 +382,7 @@ func (c *shaper) shapeExpr(e Expr) bool {
 
 func (c *shaper) shapeBinary(x *BinaryExpr) bool {
 	// The usual comparison of a table column with a value is two words.
-	if col, ok := x.left.(*ColumnClause); ok && col.kw != 0 && !c.refCols && isPlainValue(x.right.x) {
+	if col, ok := x.left.(*ColumnClause); ok && col != nil && col.kw != 0 && !c.refCols && isPlainValue(x.right.x) {
 		c.put8(word(skBinary, byte(x.op), 1))
 		c.put8(col.kw)
 		c.arg(x.right.x)
@@ -509,7 +512,7 @@ func (c *shaper) shapeNode(n Expr) bool {
 // shapeOrderExpr writes an ORDER BY or GROUP BY expression; a label is
 // written by its name alone, its expression is not.
 func (c *shaper) shapeOrderExpr(e Expr) bool {
-	if col, ok := e.(*ColumnClause); ok && col.kw != 0 {
+	if col, ok := e.(*ColumnClause); ok && col != nil && col.kw != 0 {
 		c.put8(col.kw) // its tag tells it from skOrderLabel and skOrderExpr
 		return true
 	}
