@@ -94,6 +94,7 @@ type Features struct {
 	Intersect          bool // INTERSECT
 	Except             bool // EXCEPT
 	ForUpdate          bool // SELECT … FOR UPDATE
+	ForUpdateOf        bool // SELECT … FOR UPDATE OF t, … (not MariaDB)
 	ForShare           bool // SELECT … FOR SHARE (or MySQL's LOCK IN SHARE MODE)
 	NoWait             bool // FOR UPDATE NOWAIT
 	SkipLocked         bool // FOR UPDATE SKIP LOCKED

@@ -67,8 +67,10 @@ func precOf(n Expr) int {
 			return precOr
 		}
 		return precAnd
-	case *InExpr, *BetweenExpr:
+	case *InExpr, *BetweenExpr, *LikeExpr:
 		return precCmp
+	case *CollateExpr:
+		return precUnary
 	case *ExistsExpr:
 		if x.not {
 			return precNot
@@ -99,6 +101,10 @@ func (c *compiler) node(n Expr) {
 		c.in(x)
 	case *BetweenExpr:
 		c.between(x)
+	case *LikeExpr:
+		c.like(x)
+	case *CollateExpr:
+		c.collate(x)
 	case *LabelExpr:
 		c.expr(x.e, 0)
 	case *CastExpr:

@@ -87,6 +87,11 @@ func (d *fromDeriver) expr(n Expr) {
 		d.expr(canon(x.left))
 		d.operand(&x.lo)
 		d.operand(&x.hi)
+	case *LikeExpr:
+		d.expr(canon(x.left))
+		d.operand(&x.pattern)
+	case *CollateExpr:
+		d.expr(canon(x.e))
 	case *LabelExpr:
 		d.expr(canon(x.e))
 	case *CastExpr:

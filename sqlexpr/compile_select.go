@@ -288,7 +288,12 @@ func (c *compiler) lock(s *selectMore) {
 			return
 		}
 		c.kw(" FOR UPDATE")
+		c.lockOf(s.lockOf)
 	case lockShare:
+		if len(s.lockOf) > 0 {
+			c.setErr(invalidf("ForUpdateOf followed by ForShare: FOR SHARE OF is not supported"))
+			return
+		}
 		if !c.d.Features.ForShare || c.d.SQL.ShareLockClause == "" {
 			c.fail("SELECT … FOR SHARE")
 			return
@@ -307,5 +312,31 @@ func (c *compiler) lock(s *selectMore) {
 			c.fail("FOR UPDATE SKIP LOCKED")
 		}
 		c.kw(" SKIP LOCKED")
+	}
+}
+
+// lockOf writes the OF list of FOR UPDATE: tables by their unqualified
+// name (PostgreSQL rejects a schema there), aliases by their alias.
+func (c *compiler) lockOf(of []FromClause) {
+	if len(of) == 0 {
+		return
+	}
+	if !c.d.Features.ForUpdateOf {
+		c.fail("SELECT … FOR UPDATE OF")
+		return
+	}
+	c.kw(" OF ")
+	for i, f := range of {
+		if i > 0 {
+			c.kw(", ")
+		}
+		switch x := canonFrom(f).(type) {
+		case *TableClause:
+			c.ident(x.name)
+		case *AliasClause:
+			c.ident(x.name)
+		default:
+			c.setErr(invalidf("ForUpdateOf: %T is not a table or an alias of one", f))
+		}
 	}
 }

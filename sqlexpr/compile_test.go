@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/go-alchemy/alchemy/dialects"
+	"github.com/go-alchemy/alchemy/dialects/mysql"
 	"github.com/go-alchemy/alchemy/dialects/postgresql"
 
 	. "github.com/go-alchemy/alchemy/sqlexpr"
@@ -28,6 +29,7 @@ func TestCompileGolden(t *testing.T) {
 	var cases []golden
 	cases = append(cases, selectCases()...)
 	cases = append(cases, operatorCases()...)
+	cases = append(cases, likeCollateLockCases()...)
 	cases = append(cases, functionCases()...)
 	cases = append(cases, subqueryCases()...)
 	cases = append(cases, dmlCases()...)
@@ -252,6 +254,136 @@ func operatorCases() []golden {
 			w("SELECT users.id FROM users WHERE users.name || ? = ?", "x", "ax"),
 		}},
 	}
+}
+
+// likeName is a named string type: Contains escapes it like a string.
+type likeName string
+
+// likeCollateLockCases cover Contains/StartsWith/EndsWith (a Go string
+// escaped and bound as one pattern, an expression wrapped in SQL),
+// LikeEscape, Collate and FOR UPDATE OF.
+func likeCollateLockCases() []golden {
+	u, a := users, addresses
+	return []golden{
+		{"contains escapes wildcards quotes and backslashes", func() Statement {
+			return Select(u.C("id")).Where(u.C("name").Contains(`50%_a/b'\`))
+		}, all(`SELECT users.id FROM users WHERE users.name LIKE ? ESCAPE '/'`, `%50/%/_a//b'\%`)},
+		{"startswith endswith", func() Statement {
+			return Select(u.C("id")).Where(u.C("name").StartsWith("a_"), u.C("email").EndsWith("%"), u.C("name").Contains(""))
+		}, all(`SELECT users.id FROM users WHERE users.name LIKE ? ESCAPE '/' AND users.email LIKE ? ESCAPE '/' AND users.name LIKE ? ESCAPE '/'`, "a/_%", "%/%", "%%")},
+		{"contains named string type", func() Statement { return Select(u.C("id")).Where(u.C("name").Contains(likeName("x_"))) },
+			all(`SELECT users.id FROM users WHERE users.name LIKE ? ESCAPE '/'`, "%x/_%")},
+		{"contains column", func() Statement {
+			return Select(u.C("id")).Where(u.C("email").Contains(u.C("name")), u.C("email").StartsWith(u.C("name")), u.C("email").EndsWith(u.C("name")))
+		}, [3]want{
+			w(`SELECT users.id FROM users WHERE users.email LIKE '%' || users.name || '%' AND users.email LIKE users.name || '%' AND users.email LIKE '%' || users.name`),
+			w(`SELECT users.id FROM users WHERE users.email LIKE concat('%', users.name, '%') AND users.email LIKE concat(users.name, '%') AND users.email LIKE concat('%', users.name)`),
+			w(`SELECT users.id FROM users WHERE users.email LIKE '%' || users.name || '%' AND users.email LIKE users.name || '%' AND users.email LIKE '%' || users.name`),
+		}},
+		{"contains expression", func() Statement {
+			return Select(u.C("id")).Where(u.C("email").Contains(u.C("name").Concat("@")), u.C("name").StartsWith(Lower(u.C("email"))))
+		}, [3]want{
+			w(`SELECT users.id FROM users WHERE users.email LIKE '%' || (users.name || $1) || '%' AND users.name LIKE lower(users.email) || '%'`, "@"),
+			w(`SELECT users.id FROM users WHERE users.email LIKE concat('%', concat(users.name, ?), '%') AND users.name LIKE concat(lower(users.email), '%')`, "@"),
+			w(`SELECT users.id FROM users WHERE users.email LIKE '%' || (users.name || ?) || '%' AND users.name LIKE lower(users.email) || '%'`, "@"),
+		}},
+		{"contains subquery", func() Statement {
+			return Select(u.C("id")).Where(u.C("name").Contains(Select(a.C("city")).Where(a.C("id").Eq(1))))
+		}, [3]want{
+			w(`SELECT users.id FROM users WHERE users.name LIKE '%' || (SELECT addresses.city FROM addresses WHERE addresses.id = $1) || '%'`, 1),
+			w(`SELECT users.id FROM users WHERE users.name LIKE concat('%', (SELECT addresses.city FROM addresses WHERE addresses.id = ?), '%')`, 1),
+			w(`SELECT users.id FROM users WHERE users.name LIKE '%' || (SELECT addresses.city FROM addresses WHERE addresses.id = ?) || '%'`, 1),
+		}},
+		{"contains not a string", func() Statement { return Select(u.C("id")).Where(u.C("name").EndsWith(5)) },
+			[3]want{fails("EndsWith(int): want a string or an expression"), fails("EndsWith(int)"), fails("EndsWith(int)")}},
+		{"contains nil", func() Statement { return Select(u.C("id")).Where(u.C("name").Contains(nil)) },
+			[3]want{fails("Contains(<nil>)"), fails("Contains(<nil>)"), fails("Contains(<nil>)")}},
+		{"not contains and in select list", func() Statement {
+			return Select(u.C("id"), u.C("name").StartsWith("j")).Where(Not(u.C("name").Contains("o")), u.C("id").Eq(1).Or(u.C("name").EndsWith("n")))
+		}, all(`SELECT users.id, users.name LIKE ? ESCAPE '/' AS anon_1 FROM users WHERE NOT (users.name LIKE ? ESCAPE '/') AND (users.id = ? OR users.name LIKE ? ESCAPE '/')`, "j%", "%o%", 1, "%n")},
+		{"contains in select list derives from", func() Statement { return Select(a.C("city").Contains(u.C("name")).Label("hit")) },
+			[3]want{
+				w(`SELECT addresses.city LIKE '%' || users.name || '%' AS hit FROM addresses, users`),
+				w(`SELECT addresses.city LIKE concat('%', users.name, '%') AS hit FROM addresses, users`),
+				w(`SELECT addresses.city LIKE '%' || users.name || '%' AS hit FROM addresses, users`),
+			}},
+		{"like escape", func() Statement {
+			return Select(u.C("id")).Where(u.C("name").LikeEscape("10#%%", '#'), u.C("email").NotLikeEscape("a!_b", '!'), u.C("name").LikeEscape(u.C("email"), '/'))
+		}, all(`SELECT users.id FROM users WHERE users.name LIKE ? ESCAPE '#' AND users.email NOT LIKE ? ESCAPE '!' AND users.name LIKE users.email ESCAPE '/'`, "10#%%", "a!_b")},
+		{"like escape quote", func() Statement { return Select(u.C("id")).Where(u.C("name").LikeEscape("x", '\'')) },
+			[3]want{fails(`LikeEscape: escape character '\''`), fails(`LikeEscape: escape character '\''`), fails(`LikeEscape: escape character '\''`)}},
+		{"like escape backslash", func() Statement { return Select(u.C("id")).Where(u.C("name").NotLikeEscape("x", '\\')) },
+			[3]want{fails(`NotLikeEscape: escape character '\\'`), fails(`NotLikeEscape`), fails(`NotLikeEscape`)}},
+		{"like escape control and non-ascii", func() Statement {
+			return Select(u.C("id")).Where(u.C("name").LikeEscape("x", '\n').Or(u.C("name").LikeEscape("x", 0xe9)))
+		}, [3]want{fails("want one printable ASCII character"), fails("want one printable ASCII character"), fails("want one printable ASCII character")}},
+		{"collate where and order by", func() Statement {
+			return Select(u.C("name")).Where(u.C("name").Collate("C").Gt("a")).OrderBy(u.C("name").Collate("en_US").Desc(), u.C("email").Collate("utf8mb4_bin"))
+		}, [3]want{
+			w(`SELECT users.name FROM users WHERE users.name COLLATE "C" > $1 ORDER BY users.name COLLATE "en_US" DESC, users.email COLLATE utf8mb4_bin`, "a"),
+			w("SELECT users.name FROM users WHERE users.name COLLATE `C` > ? ORDER BY users.name COLLATE `en_US` DESC, users.email COLLATE utf8mb4_bin", "a"),
+			w(`SELECT users.name FROM users WHERE users.name COLLATE "C" > ? ORDER BY users.name COLLATE "en_US" DESC, users.email COLLATE utf8mb4_bin`, "a"),
+		}},
+		{"collate of expression and in select list", func() Statement {
+			return Select(u.C("name").Concat("x").Collate("nocase"), Lower(u.C("name")).Collate("nocase").Label("l"))
+		}, [3]want{
+			w(`SELECT (users.name || $1) COLLATE nocase AS anon_1, lower(users.name) COLLATE nocase AS l FROM users`, "x"),
+			w(`SELECT (concat(users.name, ?)) COLLATE nocase AS anon_1, lower(users.name) COLLATE nocase AS l FROM users`, "x"),
+			w(`SELECT (users.name || ?) COLLATE nocase AS anon_1, lower(users.name) COLLATE nocase AS l FROM users`, "x"),
+		}},
+		{"collate operand", func() Statement {
+			return Select(u.C("id")).Where(u.C("name").Eq(u.C("email").Collate("C")), u.C("name").Collate("C").Contains("a"))
+		}, [3]want{
+			w(`SELECT users.id FROM users WHERE users.name = users.email COLLATE "C" AND users.name COLLATE "C" LIKE $1 ESCAPE '/'`, "%a%"),
+			w("SELECT users.id FROM users WHERE users.name = users.email COLLATE `C` AND users.name COLLATE `C` LIKE ? ESCAPE '/'", "%a%"),
+			w(`SELECT users.id FROM users WHERE users.name = users.email COLLATE "C" AND users.name COLLATE "C" LIKE ? ESCAPE '/'`, "%a%"),
+		}},
+		{"collate empty name", func() Statement { return Select(u.C("name")).OrderBy(u.C("name").Collate("")) },
+			[3]want{fails("empty identifier"), fails("empty identifier"), fails("empty identifier")}},
+		{"for update of", func() Statement {
+			return Select(u.C("id"), a.C("city")).Join(a, onUser).Where(u.C("id").Eq(1)).ForUpdateOf(u)
+		}, [3]want{
+			w("SELECT users.id, addresses.city FROM users JOIN addresses ON users.id = addresses.user_id WHERE users.id = $1 FOR UPDATE OF users", 1),
+			w("SELECT users.id, addresses.city FROM users INNER JOIN addresses ON users.id = addresses.user_id WHERE users.id = ? FOR UPDATE OF users", 1),
+			fails("dialect sqlite does not support SELECT … FOR UPDATE"),
+		}},
+		{"for update of alias and schema table skip locked", func() Statement {
+			acc := NewSchemaTable("bank", "Accounts", "id")
+			sel := a.Alias("select")
+			return Select(acc.C("id"), sel.C("city"), u.C("id")).ForUpdateOf(acc, sel).SkipLocked()
+		}, [3]want{
+			w(`SELECT bank."Accounts".id, "select".city, users.id FROM bank."Accounts", addresses AS "select", users FOR UPDATE OF "Accounts", "select" SKIP LOCKED`),
+			w("SELECT bank.`Accounts`.id, `select`.city, users.id FROM bank.`Accounts`, addresses AS `select`, users FOR UPDATE OF `Accounts`, `select` SKIP LOCKED"),
+			fails("dialect sqlite does not support SELECT … FOR UPDATE"),
+		}},
+		{"for update of nothing", func() Statement { return Select(u.C("id")).ForUpdateOf().NoWait() }, [3]want{
+			w("SELECT users.id FROM users FOR UPDATE NOWAIT"),
+			w("SELECT users.id FROM users FOR UPDATE NOWAIT"),
+			fails("does not support SELECT … FOR UPDATE"),
+		}},
+		{"for update of then for share", func() Statement { return Select(u.C("id")).ForUpdateOf(u).ForShare() },
+			[3]want{fails("FOR SHARE OF is not supported"), fails("FOR SHARE OF is not supported"), fails("FOR SHARE OF is not supported")}},
+		{"for update of a subquery", func() Statement {
+			sq := Select(a.C("user_id")).Subquery("sq")
+			return Select(u.C("id")).From(u).Join(sq, sq.C("user_id").Eq(u.C("id"))).ForUpdateOf(sq)
+		}, [3]want{fails("ForUpdateOf: *sqlexpr.Subquery is not a table"), fails("ForUpdateOf: *sqlexpr.Subquery is not a table"), fails("does not support SELECT … FOR UPDATE")}},
+		{"for update of nil", func() Statement { return Select(u.C("id")).ForUpdateOf(nil) },
+			[3]want{fails("ForUpdateOf: nil table"), fails("ForUpdateOf: nil table"), fails("ForUpdateOf: nil table")}},
+	}
+}
+
+// TestForUpdateOfMariaDB: MariaDB has FOR UPDATE but no OF list; the
+// variant dialect says so and compiling is a CompileError, not a lock on
+// every table read.
+func TestForUpdateOfMariaDB(t *testing.T) {
+	build := func() Statement { return Select(users.C("id"), addresses.C("city")).ForUpdateOf(users) }
+	checkCompile(t, build, mysql.MariaDB, fails("dialect mariadb does not support SELECT … FOR UPDATE OF"))
+	_, _, err := Compile(build(), mysql.MariaDB)
+	var ce *CompileError
+	if !errors.As(err, &ce) || ce.Dialect != "mariadb" || ce.Construct != "SELECT … FOR UPDATE OF" || !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("err = %#v", err)
+	}
+	checkCompile(t, func() Statement { return Select(users.C("id")).ForUpdate() }, mysql.MariaDB, w("SELECT users.id FROM users FOR UPDATE"))
 }
 
 func functionCases() []golden {

@@ -24,7 +24,10 @@
 // values ([Value], [Literal], [LiteralColumn], [Text]), functions ([Func],
 // [Count], [Sum], [Now], …), [Case], [Cast], subqueries (Scalar, [Exists])
 // and the operator methods every expression has (Eq, Like, In, Add,
-// Concat, Label, Desc, …). A Go value given to an operator is bound.
+// Concat, Contains, StartsWith, EndsWith, LikeEscape, Collate, Label,
+// Desc, …). A Go value given to an operator is bound. A SELECT can lock
+// its rows: ForUpdate, ForUpdateOf(tables…), ForShare, with NoWait or
+// SkipLocked.
 // Statements are [Select], [Insert], [Update], [Delete], [Union] and
 // friends, and [Text]. Statement builders modify the statement and return
 // it, so that a chain allocates little: use Clone to branch. A statement
@@ -78,8 +81,24 @@
 //   - Constructs a dialect cannot express are errors ([*CompileError],
 //     matching [ErrUnsupported]), never dropped: UPDATE … RETURNING on
 //     MariaDB, NULLS FIRST/LAST on MySQL, a CAST to a type the dialect
-//     cannot cast to, FOR UPDATE on SQLite (SQLAlchemy omits it), DISTINCT
-//     ON outside PostgreSQL (SQLAlchemy falls back to DISTINCT).
+//     cannot cast to, FOR UPDATE on SQLite (SQLAlchemy omits it), FOR
+//     UPDATE OF on MariaDB (SQLAlchemy drops the OF list, which locks
+//     every table read), DISTINCT ON outside PostgreSQL (SQLAlchemy falls
+//     back to DISTINCT).
+//   - Contains, StartsWith and EndsWith always autoescape a Go string
+//     (SQLAlchemy's autoescape=True, which SQLAlchemy leaves off by
+//     default): the pattern is built in Go with %, _ and / escaped, bound
+//     as one value, and the SQL is x LIKE $1 ESCAPE '/' on every dialect.
+//     For a pattern of your own with wildcards, use Like, or LikeEscape
+//     for another escape character. An expression argument is wrapped in
+//     '%' in SQL and not escaped, as in SQLAlchemy. There are no
+//     case-insensitive forms (SQLAlchemy 2.0's icontains): use
+//     Lower(x).Contains(strings.ToLower(s)).
+//   - Collate takes a collation name, which is quoted as an identifier
+//     where the dialect needs it (COLLATE "C" on PostgreSQL); ForUpdateOf
+//     writes tables by their unqualified name (PostgreSQL rejects a
+//     schema there) and aliases by their alias; FOR SHARE OF is not
+//     supported.
 //   - An empty IN list is the constant 1 = 0, an empty NOT IN the
 //     constant 1 = 1, on every dialect: x IN () is false and x NOT IN ()
 //     true even for a NULL x, which is what SQLAlchemy's per-dialect forms

@@ -128,3 +128,24 @@ func ExampleText() {
 	// Output:
 	// SELECT name FROM users WHERE name LIKE $1 AND id > $2 [jo% 3]
 }
+
+// Contains matches its argument literally: the %, _ and / of a Go string
+// are escaped and the pattern is bound as one value, with ESCAPE '/' in
+// the SQL on every dialect. A column argument is wrapped in '%' in SQL,
+// with the dialect's concatenation.
+func ExampleColumnClause_Contains() {
+	stmt := sqlexpr.Select(exUsers.C("name")).Where(exUsers.C("email").Contains("100%_sure"))
+	sql, args, _ := sqlexpr.Compile(stmt, postgresql.Dialect)
+	fmt.Println(sql)
+	fmt.Println(args)
+	stmt = sqlexpr.Select(exUsers.C("id")).Where(exUsers.C("email").StartsWith(exUsers.C("name")))
+	sql, _, _ = sqlexpr.Compile(stmt, mysql.Dialect)
+	fmt.Println(sql)
+	sql, _, _ = sqlexpr.Compile(stmt, sqlite.Dialect)
+	fmt.Println(sql)
+	// Output:
+	// SELECT users.name FROM users WHERE users.email LIKE $1 ESCAPE '/'
+	// [%100/%/_sure%]
+	// SELECT users.id FROM users WHERE users.email LIKE concat(users.name, '%')
+	// SELECT users.id FROM users WHERE users.email LIKE users.name || '%'
+}

@@ -51,11 +51,18 @@ func (r *treeReader) operand(depth int) any {
 var fuzzBinary = []func(Expr, any) Expr{
 	Expr.Eq, Expr.Ne, Expr.Lt, Expr.Ge, Expr.Like, Expr.ILike, Expr.Concat, Expr.Add,
 	Expr.Sub, Expr.Mul, Expr.Div, Expr.IsDistinctFrom, Expr.IsNotDistinctFrom, Expr.RegexpMatch,
+	Expr.Contains, Expr.StartsWith, Expr.EndsWith,
 }
+
+// fuzzEscapes are LikeEscape characters, valid and not.
+var fuzzEscapes = []byte{'/', '#', '!', '%', '\'', '\\', '?', 0, '\n', 0xe9}
+
+// fuzzCollations are Collate names: bare, quoted where needed, invalid.
+var fuzzCollations = []string{"C", "utf8mb4_bin", "nocase", "en_US", "select", "", "a\x00b", `x"y`}
 
 // expr builds a random expression; depth bounds the nesting.
 func (r *treeReader) expr(depth int) Expr {
-	kind := r.next(18)
+	kind := r.next(20)
 	if depth <= 0 {
 		kind %= 3
 	}
@@ -114,6 +121,14 @@ func (r *treeReader) expr(depth int) Expr {
 		return Text("? = ?", r.value(), r.value())
 	case 16:
 		return Count(r.expr(d)).Over(Window{PartitionBy: []Expr{r.expr(d)}, OrderBy: []OrderItem{r.expr(d).Desc()}})
+	case 17:
+		esc := fuzzEscapes[r.next(len(fuzzEscapes))]
+		if r.next(2) == 0 {
+			return r.expr(d).LikeEscape(r.operand(d), esc)
+		}
+		return r.expr(d).NotLikeEscape(r.operand(d), esc)
+	case 18:
+		return r.expr(d).Collate(fuzzCollations[r.next(len(fuzzCollations))])
 	}
 	return r.expr(d).Neg()
 }
@@ -227,11 +242,17 @@ func (r *treeReader) richSelect() Statement {
 	if r.next(2) == 0 {
 		s.Offset(int64(r.next(10)))
 	}
-	switch r.next(6) {
+	switch r.next(8) {
 	case 0:
 		s.ForUpdate()
 	case 1:
 		s.ForShare().SkipLocked()
+	case 2:
+		of := []FromClause{froms[r.next(len(froms))]}
+		if r.next(2) == 0 {
+			of = append(of, froms[r.next(len(froms))])
+		}
+		s.ForUpdateOf(of...).NoWait()
 	}
 	return s
 }

@@ -31,6 +31,32 @@ type Expr interface {
 	// Like is LIKE pattern; NotLike is NOT LIKE.
 	Like(pattern any) Expr
 	NotLike(pattern any) Expr
+	// LikeEscape is LIKE pattern ESCAPE 'escape': in the pattern, escape
+	// followed by %, _ or itself matches that character literally. The
+	// escape character is written into the SQL, so it must be one
+	// printable ASCII character other than ' " ` \ and ? (an error when
+	// compiling otherwise). NotLikeEscape is NOT LIKE … ESCAPE. (A method
+	// taking the escape character, rather than an Escape method on what
+	// Like returns, because Like returns an Expr, like every operator.)
+	LikeEscape(pattern any, escape byte) Expr
+	NotLikeEscape(pattern any, escape byte) Expr
+	// Contains, StartsWith and EndsWith are LIKE '%s%', 's%' and '%s',
+	// as SQLAlchemy's contains, startswith and endswith with
+	// autoescape=True. A Go string s matches literally: its %, _ and /
+	// are escaped and the whole pattern is built in Go and bound as one
+	// value, x LIKE $1 ESCAPE '/' on every dialect. An expression s (a
+	// column) is wrapped in '%' in SQL with the dialect's concatenation,
+	// x LIKE '%' || y || '%' (concat('%', y, '%') on MySQL), and its
+	// wildcards stay wildcards. Any other s is an error when compiling.
+	Contains(s any) Expr
+	StartsWith(s any) Expr
+	EndsWith(s any) Expr
+	// Collate is x COLLATE collation, for a comparison or an ORDER BY in
+	// another collation than the column's. The collation is an
+	// identifier, quoted where the dialect needs it: "C" and "en_US" are
+	// double-quoted on PostgreSQL (upper case), utf8mb4_bin is bare on
+	// MySQL. The server must know the collation.
+	Collate(collation string) Expr
 	// ILike is case-insensitive LIKE: ILIKE where the dialect has it,
 	// else lower(x) LIKE lower(pattern).
 	ILike(pattern any) Expr

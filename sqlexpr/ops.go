@@ -71,6 +71,19 @@ func (o ops) Cast(t types.Type) *CastExpr  { return Cast(o.self, t) }
 func (o ops) Asc() *Ordering               { return &Ordering{e: o.self} }
 func (o ops) Desc() *Ordering              { return &Ordering{e: o.self, desc: true} }
 
+func (o ops) Contains(s any) Expr   { return affixLike(o.self, matchContains, s, "Contains") }
+func (o ops) StartsWith(s any) Expr { return affixLike(o.self, matchStartsWith, s, "StartsWith") }
+func (o ops) EndsWith(s any) Expr   { return affixLike(o.self, matchEndsWith, s, "EndsWith") }
+
+func (o ops) LikeEscape(p any, escape byte) Expr    { return likeEscape(o.self, false, p, escape) }
+func (o ops) NotLikeEscape(p any, escape byte) Expr { return likeEscape(o.self, true, p, escape) }
+
+func (o ops) Collate(collation string) Expr {
+	c := &CollateExpr{e: o.self, name: collation}
+	c.self = c
+	return c
+}
+
 func (o ops) And(conds ...Expr) Expr {
 	return boolList(false, append([]Expr{o.self}, conds...))
 }

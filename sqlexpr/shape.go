@@ -30,11 +30,11 @@ import (
 // derivation looks at.
 //
 // A statement holding anything outside the covered subset (subqueries,
-// CTEs, CAST, literals, windows, Text, errors recorded while building,
-// INSERT/UPDATE/DELETE, compound SELECTs) makes shapeSelect report false,
-// and Compile falls back to key mode. The two kinds of key cannot meet:
-// a fast key has fastKeyMark right after the dialect's address, a byte
-// key mode never writes first. FuzzCompile checks the fast path against
+// CTEs, CAST, literals, windows, Text, FOR UPDATE OF, errors recorded
+// while building, INSERT/UPDATE/DELETE, compound SELECTs) makes
+// shapeSelect report false, and Compile falls back to key mode. The two
+// kinds of key cannot meet: a fast key has fastKeyMark right after the
+// dialect's address, a byte key mode never writes first. FuzzCompile checks the fast path against
 // the uncached compiler through a cache shared by all its inputs.
 
 // fastKeyMark starts every fast key after the dialect address: the low
@@ -69,6 +69,8 @@ const (
 	skOrdering
 	skOrderLabel
 	skOrderExpr
+	skLike
+	skCollate
 )
 
 // word packs a tag, a byte of flags (or a FROM reference) and a count,
@@ -92,8 +94,8 @@ func shapeWord(tag byte, id uint64) uint64 {
 // subset or does not fit in c.
 func (c *shaper) shapeSelect(s *SelectStmt) bool {
 	more := s.rare()
-	if more.err != nil || len(more.ctes) > 0 || len(more.distinctOn) > 0 || s.nItems == 0 {
-		return false
+	if more.err != nil || len(more.ctes) > 0 || len(more.distinctOn) > 0 || len(more.lockOf) > 0 || s.nItems == 0 {
+		return false // FOR UPDATE OF is rare: key mode writes its list
 	}
 	items, joins, where, orderBy := s.itemList(), s.joinList(), s.whereList(), s.orderList()
 	if len(items)|len(more.from)|len(joins)|len(where)|len(more.groupBy)|len(more.having)|len(orderBy) > 0xff {
@@ -462,6 +464,19 @@ func (c *shaper) shapeNode(n Expr) bool {
 			}
 		}
 		return true
+	case *LikeExpr:
+		// The ESCAPE character and the way the pattern is made are all
+		// the node writes besides its operands; a bad argument is an
+		// error the compiler reports.
+		if x.err != nil {
+			return false
+		}
+		c.put8(word(skLike, boolByte(x.not)|byte(x.match)<<1, uint64(x.escape)))
+		return c.shapeExpr(x.left) && c.shapeOperand(&x.pattern)
+	case *CollateExpr:
+		c.put8(skCollate)
+		c.str(x.name)
+		return c.shapeExpr(x.e)
 	case *BetweenExpr:
 		c.put8(word(skBetween, boolByte(x.not), 0))
 		return c.shapeExpr(x.left) && c.shapeOperand(&x.lo) && c.shapeOperand(&x.hi)

@@ -29,6 +29,10 @@ func TestShapeCoversCommonSelects(t *testing.T) {
 			ForUpdate().SkipLocked().Offset(5),
 		"case and functions": Select(Case().When(users.C("id").Gt(3), "big").Else("small").Label("size"),
 			Lower(users.C("name")), Now()).Where(Not(users.C("email").Ne(nil))),
+		"contains, like escape, collate": Select(users.C("name").StartsWith("j")).
+			Where(users.C("name").Contains("50%"), users.C("email").EndsWith(users.C("name")),
+				users.C("name").NotLikeEscape("a#_", '#')).
+			OrderBy(users.C("name").Collate("C").Desc()),
 	}
 	for name, s := range covered {
 		c := shaper{d: d}
@@ -43,6 +47,8 @@ func TestShapeCoversCommonSelects(t *testing.T) {
 		"CTE":            Select(users.C("id")).With(sub.CTE("c")),
 		"literal":        Select(Literal(1)),
 		"unknown column": Select(users.C("nope")),
+		"FOR UPDATE OF":  Select(users.C("id")).ForUpdateOf(users),
+		"bad Contains":   Select(users.C("id")).Where(users.C("name").Contains(1)),
 	} {
 		c := shaper{d: d}
 		if c.shapeSelect(s) {
@@ -108,5 +114,64 @@ func TestShapeManyValues(t *testing.T) {
 	}
 	if s := comp.Stats(); s.Hits != 2 || s.Misses != 1 {
 		t.Fatalf("stats %+v, want 1 miss then 2 hits", s)
+	}
+}
+
+// TestForUpdateOfKey: FOR UPDATE and FOR UPDATE OF t of the same SELECT
+// share everything the fast key encodes but the OF list, so a cache must
+// keep them apart (shapeSelect leaves such a statement to key mode).
+func TestForUpdateOfKey(t *testing.T) {
+	users := NewTable("users", "id", "name")
+	accounts := NewTable("accounts", "id")
+	d := &dialects.Dialect{Name: "test", Placeholder: dialects.Question}
+	d.Features.ForUpdate, d.Features.ForUpdateOf = true, true
+	comp := NewCompiler(10)
+	for _, tc := range []struct {
+		s    *SelectStmt
+		want string
+	}{
+		{Select(users.C("id")).Where(users.C("name").Eq("x")).ForUpdate(), "SELECT users.id FROM users WHERE users.name = ? FOR UPDATE"},
+		{Select(users.C("id")).Where(users.C("name").Eq("x")).ForUpdateOf(users), "SELECT users.id FROM users WHERE users.name = ? FOR UPDATE OF users"},
+		{Select(users.C("id")).Where(users.C("name").Eq("x")).ForUpdateOf(accounts), "SELECT users.id FROM users WHERE users.name = ? FOR UPDATE OF accounts"},
+		{Select(users.C("id")).Where(users.C("name").Eq("x")).ForUpdateOf(users), "SELECT users.id FROM users WHERE users.name = ? FOR UPDATE OF users"},
+		{Select(users.C("id")).Where(users.C("name").Eq("x")).ForUpdate(), "SELECT users.id FROM users WHERE users.name = ? FOR UPDATE"},
+	} {
+		got, _, err := comp.Compile(tc.s, d)
+		if err != nil || got != tc.want {
+			t.Fatalf("got %q, %v; want %q", got, err, tc.want)
+		}
+	}
+	if s := comp.Stats(); s.Hits != 2 || s.Misses != 3 {
+		t.Fatalf("stats %+v, want 3 misses then 2 hits", s)
+	}
+}
+
+// TestLikeKey: the escape character, NOT and the way a pattern is made
+// are in the fast key: statements differing only there get their own
+// text from a shared cache.
+func TestLikeKey(t *testing.T) {
+	u := NewTable("u", "a", "b")
+	d := &dialects.Dialect{Name: "test", Placeholder: dialects.Question, IdentQuote: '"'}
+	comp := NewCompiler(20)
+	for _, tc := range []struct {
+		e    Expr
+		want string
+	}{
+		{u.C("a").Like("x"), "SELECT u.a FROM u WHERE u.a LIKE ?"},
+		{u.C("a").Contains("x"), "SELECT u.a FROM u WHERE u.a LIKE ? ESCAPE '/'"},
+		{u.C("a").LikeEscape("x", '#'), "SELECT u.a FROM u WHERE u.a LIKE ? ESCAPE '#'"},
+		{u.C("a").NotLikeEscape("x", '#'), "SELECT u.a FROM u WHERE u.a NOT LIKE ? ESCAPE '#'"},
+		{u.C("a").Contains(u.C("b")), "SELECT u.a FROM u WHERE u.a LIKE '%' || u.b || '%'"},
+		{u.C("a").StartsWith(u.C("b")), "SELECT u.a FROM u WHERE u.a LIKE u.b || '%'"},
+		{u.C("a").EndsWith(u.C("b")), "SELECT u.a FROM u WHERE u.a LIKE '%' || u.b"},
+		{u.C("a").Collate("C").Eq("x"), `SELECT u.a FROM u WHERE u.a COLLATE "C" = ?`},
+		{u.C("a").Collate("D").Eq("x"), `SELECT u.a FROM u WHERE u.a COLLATE "D" = ?`},
+	} {
+		for range 2 {
+			got, _, err := comp.Compile(Select(u.C("a")).Where(tc.e), d)
+			if err != nil || got != tc.want {
+				t.Fatalf("got %q, %v; want %q", got, err, tc.want)
+			}
+		}
 	}
 }

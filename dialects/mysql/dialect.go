@@ -26,6 +26,7 @@ var Dialect = &dialects.Dialect{
 		Intersect:       true,
 		Except:          true,
 		ForUpdate:       true,
+		ForUpdateOf:     true,
 		ForShare:        true,
 		NoWait:          true,
 		SkipLocked:      true,
@@ -48,10 +49,12 @@ var Dialect = &dialects.Dialect{
 }
 
 // MariaDB is the MariaDB variant: MySQL's dialect plus INSERT and DELETE
-// … RETURNING (MariaDB 10.5+) and sequences.
+// … RETURNING (MariaDB 10.5+) and sequences, minus FOR UPDATE OF (MariaDB
+// locks every table the SELECT reads and has no OF list).
 var MariaDB = func() *dialects.Dialect {
 	d := Dialect.Clone()
 	d.Name = "mariadb"
+	d.Features.ForUpdateOf = false
 	d.Features.InsertReturning = true
 	d.Features.DeleteReturning = true
 	d.Features.Sequences = true

@@ -33,6 +33,7 @@ var Dialect = &dialects.Dialect{
 		Intersect:          true,
 		Except:             true,
 		ForUpdate:          true,
+		ForUpdateOf:        true,
 		ForShare:           true,
 		NoWait:             true,
 		SkipLocked:         true,
