@@ -18,7 +18,7 @@ func (c *compiler) expr(e Expr, minPrec int) {
 			return
 		}
 	case *BinaryExpr:
-		if x.self != nil && x.op.prec() >= minPrec {
+		if x != nil && x.self != nil && x.op.prec() >= minPrec {
 			c.binary(x)
 			return
 		}

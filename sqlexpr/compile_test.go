@@ -698,6 +698,9 @@ func TestNilNodes(t *testing.T) {
 		"nil column item":    Select(missing),
 		"nil column operand": Select(users.C("id")).Where(users.C("id").Eq(missing)),
 		"nil column in list": Select(users.C("id")).Where(users.C("id").In(missing)),
+		"nil condition":      Select(users.C("id")).Where((*BinaryExpr)(nil)),
+		"nil join":           Select(users.C("id")).Join((*AliasClause)(nil), users.C("id").Eq(1)),
+		"nil FROM":           Select(users.C("id")).From((*TableClause)(nil)),
 	} {
 		for _, compile := range []func(Statement, *dialects.Dialect) (string, []any, error){Compile, NewCompiler(0).Compile} {
 			func() {

@@ -1,6 +1,10 @@
 package sqlexpr
 
-import "github.com/go-alchemy/alchemy/types"
+import (
+	"unsafe"
+
+	"github.com/go-alchemy/alchemy/types"
+)
 
 // The node interfaces are sealed: their marker methods are unexported, so
 // only this package defines node kinds (STYLE §6), while types of other
@@ -208,19 +212,25 @@ func toOperands(vs []any) []operand {
 // canon returns the canonical node of e (nil for the zero ops or a nil
 // interface).
 func canon(e Expr) Expr {
-	if e == nil {
+	if e == nil || nilPointer(e) {
 		return nil
-	}
-	if c, ok := e.(*ColumnClause); ok && c == nil {
-		return nil // Table.Column's answer for a missing column
 	}
 	return e.exprNode()
 }
 
 // canonFrom returns the canonical node of f.
 func canonFrom(f FromClause) FromClause {
-	if f == nil {
+	if f == nil || nilPointer(f) {
 		return nil
 	}
 	return f.fromNode()
+}
+
+// nilPointer reports whether the interface value x holds a nil pointer,
+// such as Table.Column's answer for a name the table lacks: calling a
+// node method through it would panic, so the compiler treats it as a
+// missing node and reports an error. Every node type of this package is
+// a pointer; an interface holds a pointer in its data word as it is.
+func nilPointer(x any) bool {
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&x))[1] == nil
 }

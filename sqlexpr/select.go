@@ -14,7 +14,7 @@ type SelectStmt struct {
 	// The lists live in the inline arrays below while they fit (a
 	// typical statement is then one allocation, and a small one: every
 	// byte of it costs allocation and GC time on each build), and in
-	// selectMore once they outgrow them; see list and push.
+	// selectMore once they outgrow them; see push and itemList.
 	nItems, nJoins, nWhere, nOrder uint8 // lengths in the arrays, or spilled
 
 	distinct  bool
@@ -38,14 +38,6 @@ type SelectStmt struct {
 
 // spilled is the length of an inline list that has moved to selectMore.
 const spilled = 0xff
-
-// list returns the list held in buf[:n], or spill once it has moved.
-func list[T any](buf []T, n uint8, spill []T) []T {
-	if n == spilled {
-		return spill
-	}
-	return buf[:n]
-}
 
 // push appends v to the list held in buf[:*n], moving it to *spill when
 // buf is full.

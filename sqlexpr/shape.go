@@ -371,7 +371,7 @@ func (c *shaper) shapeExpr(e Expr) bool {
 	case *ColumnClause:
 		return c.shapeColumn(x)
 	case *BinaryExpr:
-		if x.self != nil {
+		if x != nil && x.self != nil {
 			return c.shapeBinary(x)
 		}
 	}
