@@ -2,6 +2,7 @@ package sqlexpr_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -191,4 +192,32 @@ func TestCacheArgsBelongToCaller(t *testing.T) {
 			t.Errorf("caller %d: args %v, want %v", i, args, want)
 		}
 	}
+}
+
+// TestCacheCompileWhileCloning compiles a shared statement while other
+// goroutines clone and extend it, as a shared base query is used: with
+// -race, the buffer a first cache hit returns its arguments in must not
+// be read by Clone.
+func TestCacheCompileWhileCloning(t *testing.T) {
+	c := sqlexpr.NewCompiler(10)
+	c.Compile(byName("warm", 1), postgresql.Dialect)
+	base := sqlexpr.Select(users.C("id")).Where(users.C("name").Eq("warm")).Limit(1)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%2 == 0 {
+				if _, _, err := c.Compile(base, postgresql.Dialect); err != nil {
+					t.Error(err)
+				}
+				return
+			}
+			sql, _, err := c.Compile(base.Clone().Where(users.C("id").Gt(i)), postgresql.Dialect)
+			if err != nil || !strings.Contains(sql, "users.id > $2") {
+				t.Errorf("clone: %q %v", sql, err)
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -11,6 +11,19 @@ package sqlexpr
 // order (SQLAlchemy also adds the tables of WHERE-clause columns; see the
 // package doc).
 type SelectStmt struct {
+	selectDef
+
+	// The arguments of the first cache hit that compiles s are returned
+	// in argsBuf (see shaper.argsFor); argsTaken, set atomically, says
+	// it is in use. They are not part of selectDef, so that Clone, which
+	// may run while another goroutine compiles s, never reads them.
+	argsBuf   [4]any
+	argsTaken uint32
+}
+
+// selectDef is what a SELECT says: everything of a SelectStmt but the
+// buffer its arguments may be returned in.
+type selectDef struct {
 	// The lists live in the inline arrays below while they fit (a
 	// typical statement is then one allocation, and a small one: every
 	// byte of it costs allocation and GC time on each build), and in
@@ -28,12 +41,6 @@ type SelectStmt struct {
 	joinsBuf [1]joinSpec
 	whereBuf [2]Expr
 	orderBuf [1]OrderItem
-
-	// The arguments of the first cache hit that compiles s are returned
-	// in argsBuf (see shaper.argsFor); argsTaken, set atomically, says
-	// it is in use.
-	argsBuf   [4]any
-	argsTaken uint32
 }
 
 // spilled is the length of an inline list that has moved to selectMore.
@@ -186,8 +193,7 @@ func (s *SelectStmt) Err() error { return s.rare().err }
 
 // Clone returns a copy of s that can be modified without changing s.
 func (s *SelectStmt) Clone() *SelectStmt {
-	c := *s // the inline lists are arrays: copied with it
-	c.argsBuf, c.argsTaken = [4]any{}, 0
+	c := &SelectStmt{selectDef: s.selectDef} // the inline lists are arrays: copied with it
 	if s.more != nil {
 		m := *s.more
 		m.items = append([]SelectItem(nil), m.items...)
@@ -202,7 +208,7 @@ func (s *SelectStmt) Clone() *SelectStmt {
 		m.lockOf = append([]FromClause(nil), m.lockOf...)
 		c.more = &m
 	}
-	return &c
+	return c
 }
 
 // Columns adds items to the SELECT list and returns s.
