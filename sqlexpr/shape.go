@@ -112,6 +112,12 @@ func (c *shaper) shapeSelect(s *SelectStmt) bool {
 	// HAVING, ORDER BY, LIMIT/OFFSET.
 	c.refCols = true
 	for _, it := range items {
+		if col, ok := it.(*ColumnClause); ok && col != nil && col.kw != 0 {
+			if !c.putRef(col.kw, unsafe.Pointer(col.table)) { // shapeColumn's, inlined
+				return false
+			}
+			continue
+		}
 		if !c.shapeItem(it) {
 			return false
 		}
@@ -150,6 +156,10 @@ func (c *shaper) shapeSelect(s *SelectStmt) bool {
 		}
 	}
 	for _, it := range orderBy {
+		if col, ok := it.(*ColumnClause); ok && col != nil && col.kw != 0 {
+			c.put8(col.kw) // shapeOrderExpr's, inlined
+			continue
+		}
 		if !c.shapeOrderItem(it) {
 			return false
 		}
@@ -374,6 +384,10 @@ func (c *shaper) shapeExpr(e Expr) bool {
 		if x != nil && x.self != nil {
 			return c.shapeBinary(x)
 		}
+	case *InExpr:
+		if x != nil && x.self != nil {
+			return c.shapeNode(x)
+		}
 	}
 	n := canon(e)
 	if n == nil {
@@ -389,6 +403,15 @@ func (c *shaper) shapeBinary(x *BinaryExpr) bool {
 		c.put8(col.kw)
 		c.arg(x.right.x)
 		return true
+	}
+	// A join condition, two table columns, is three.
+	if col, ok := x.left.(*ColumnClause); ok && col != nil && col.kw != 0 && !c.refCols {
+		if r, ok := x.right.x.(*ColumnClause); ok && r != nil && r.kw != 0 {
+			c.put8(word(skBinary, byte(x.op), 2))
+			c.put8(col.kw)
+			c.put8(r.kw)
+			return true
+		}
 	}
 	c.put8(word(skBinary, byte(x.op), 0))
 	return c.shapeExpr(x.left) && c.shapeOperand(&x.right)
@@ -437,33 +460,7 @@ func (c *shaper) shapeNode(n Expr) bool {
 		}
 		return true
 	case *InExpr:
-		if x.n == inSubquery {
-			return false
-		}
-		values := x.values()
-		// The usual list of values only: one flag instead of a word for
-		// each.
-		plain := true
-		for i := range values {
-			plain = plain && isPlainValue(values[i].x)
-		}
-		c.put8(word(skIn, boolByte(x.not)|boolByte(plain)<<1, uint64(len(values))))
-		if len(values) == 0 {
-			// A constant condition: the left side is not written, but in
-			// the SELECT list its columns still add FROM elements.
-			return !c.refCols
-		}
-		if !c.shapeExpr(x.left) {
-			return false
-		}
-		for i := range values {
-			if plain {
-				c.arg(values[i].x)
-			} else if !c.shapeOperand(&values[i]) {
-				return false
-			}
-		}
-		return true
+		return c.shapeIn(x)
 	case *LikeExpr:
 		// The ESCAPE character and the way the pattern is made are all
 		// the node writes besides its operands; a bad argument is an
@@ -522,6 +519,36 @@ func (c *shaper) shapeNode(n Expr) bool {
 		return x.els == nil || c.shapeOperand(x.els)
 	}
 	return false
+}
+
+func (c *shaper) shapeIn(x *InExpr) bool {
+	if x.n == inSubquery {
+		return false
+	}
+	values := x.values()
+	// The usual list of values only: one flag instead of a word for
+	// each.
+	plain := true
+	for i := range values {
+		plain = plain && isPlainValue(values[i].x)
+	}
+	c.put8(word(skIn, boolByte(x.not)|boolByte(plain)<<1, uint64(len(values))))
+	if len(values) == 0 {
+		// A constant condition: the left side is not written, but in
+		// the SELECT list its columns still add FROM elements.
+		return !c.refCols
+	}
+	if !c.shapeExpr(x.left) {
+		return false
+	}
+	for i := range values {
+		if plain {
+			c.arg(values[i].x)
+		} else if !c.shapeOperand(&values[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // shapeOrderExpr writes an ORDER BY or GROUP BY expression; a label is

@@ -175,3 +175,34 @@ func TestLikeKey(t *testing.T) {
 		}
 	}
 }
+
+// TestShapeColumnComparisons: the three-word form of a comparison of two
+// table columns keeps apart the operator, either column and the side a
+// column is on.
+func TestShapeColumnComparisons(t *testing.T) {
+	u := NewTable("u", "a", "b", "c")
+	d := &dialects.Dialect{Name: "test", Placeholder: dialects.Question}
+	comp := NewCompiler(10)
+	seen := map[string]bool{}
+	for _, cond := range []Expr{
+		u.C("a").Eq(u.C("b")), u.C("a").Eq(u.C("c")), u.C("b").Eq(u.C("a")),
+		u.C("a").Lt(u.C("b")), u.C("a").Eq("b"),
+	} {
+		s := Select(u.C("a")).Where(cond).OrderBy(u.C("b"))
+		want, _, err := render(s, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := comp.Compile(s, d)
+		if err != nil || got != want {
+			t.Fatalf("cached %q %v, direct %q", got, err, want)
+		}
+		if seen[got] {
+			t.Fatalf("two conditions share the text %q", got)
+		}
+		seen[got] = true
+	}
+	if s := comp.Stats(); s.Misses != 5 || s.Hits != 0 {
+		t.Fatalf("stats %+v, want 5 distinct entries", s)
+	}
+}
