@@ -19,7 +19,9 @@ import (
 // The operator methods take Go values or expressions: a value that is
 // not an [Expr] is bound (a placeholder in the text, the value in the
 // arguments); a [SelectBase] is used as a scalar subquery. The methods
-// build new nodes and never modify the receiver.
+// never modify the receiver: they return a new node, or for a comparison
+// of two table columns (a join condition) the one made the last time
+// (nodes are never modified, so they can be shared).
 type Expr interface {
 	SelectItem
 	OrderItem
