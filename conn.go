@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/go-alchemy/alchemy/dialects"
 )
@@ -17,6 +18,16 @@ import (
 // connection is broken, and on Close checks the connection back into the
 // QueuePool — or invalidates it.
 //
+// It also decides whether the connection is clean enough to pool. A
+// connection is never handed to the next checkout inside a transaction
+// an earlier one began: the wrapper tracks the transactions database/sql
+// begins through it, and falls into doubt when a Commit, Rollback or
+// BeginTx fails or when transaction-control SQL (BEGIN, START
+// TRANSACTION, SET autocommit, …) runs as a plain statement. A connection
+// in doubt gets a ROLLBACK at checkin; one whose ROLLBACK fails is closed,
+// never pooled. A clean connection costs no round trip at checkin
+// (SQLAlchemy sends a ROLLBACK at every checkin).
+//
 // database/sql serialises calls on one driver.Conn, except Close racing a
 // context cancellation, which the mutex covers.
 type conn struct {
@@ -24,11 +35,45 @@ type conn struct {
 	pc  *PooledConn
 	raw driver.Conn
 
-	mu     sync.Mutex
-	broken error // first disconnect-class error seen; guarded by mu
-	tx     *txWrap
-	closed bool
+	mu          sync.Mutex
+	broken      error // first disconnect-class error seen; guarded by mu
+	interrupted bool  // a call ended with its context done; guarded by mu
+	doubt       doubt // guarded by mu
+	tx          *txWrap
+	closed      bool
+
+	// open counts rows not yet closed. With oneAtATime (an Engine Conn,
+	// or a driver that runs one statement at a time) a statement while
+	// rows are open is refused with ErrConnBusy instead of reaching a
+	// driver that would break the connection (go-sql-driver/mysql) or
+	// answer driver.ErrBadConn (pgx), killing the transaction. Only the
+	// goroutine database/sql lets use the connection touches them.
+	open       int
+	oneAtATime bool
+	rowsCache  *rowsWrap // a rows wrapper to reuse, so queries allocate none
 }
+
+// doubt says why a connection may be inside a transaction that nobody
+// tracks, and so what checkin must do about it.
+type doubt uint8
+
+const (
+	doubtNone       doubt = iota
+	doubtTxSQL            // transaction-control SQL ran as a plain statement: reset per pool_reset_on_return
+	doubtFailedTx         // a Commit, Rollback or BeginTx failed: always ROLLBACK, whatever the reset mode
+	doubtAutocommit       // SET autocommit ran: close the connection, no statement restores it for sure
+)
+
+// ErrConnBusy is returned for a statement sent on a connection whose
+// previous query's rows are still open. Nothing reached the server, and
+// the connection and its transaction stay usable: close the rows (or read
+// them to the end) and run the statement again.
+var ErrConnBusy = errors.New("alchemy: the rows of an earlier query on this connection are still open: close them (rows.Close) before running another statement")
+
+// resetTimeout bounds the ROLLBACK sent at checkin to a connection in
+// doubt: a server that does not answer in that time gets the connection
+// closed, which rolls the transaction back on its side.
+const resetTimeout = 10 * time.Second
 
 // newConn returns the wrapper for a checkout of pc. Each pooled
 // connection keeps one wrapper, reset here: database/sql drops its
@@ -37,29 +82,61 @@ type conn struct {
 func newConn(c *Connector, pc *PooledConn) *conn {
 	cn := pc.wrapper
 	if cn == nil {
-		cn = &conn{c: c, pc: pc, raw: pc.Conn()}
+		cn = &conn{c: c, pc: pc, raw: pc.Conn(), oneAtATime: !c.binding.ConcurrentStatements}
 		pc.wrapper = cn
 		return cn
 	}
 	cn.mu.Lock()
-	cn.broken, cn.tx, cn.closed = nil, nil, false
+	cn.broken, cn.interrupted, cn.doubt, cn.tx, cn.closed = nil, false, doubtNone, nil, false
 	cn.mu.Unlock()
+	cn.open, cn.oneAtATime = 0, !c.binding.ConcurrentStatements
 	return cn
 }
 
-// note records err when it means the connection is gone, and returns it
+// note records what err says about the connection and returns it
 // unchanged: database/sql must see the driver's own error (it retries
 // only on driver.ErrBadConn, which drivers return only when nothing
-// reached the server).
-func (cn *conn) note(err error) error {
-	if err != nil && !errors.Is(err, driver.ErrSkip) && cn.c.dialect.Disconnected(err) {
+// reached the server). An error that came with ctx done marks the
+// checkout interrupted: the connection may be gone because of the
+// cancellation, which says nothing about the server or the other
+// connections.
+func (cn *conn) note(ctx context.Context, err error) error {
+	if err == nil || errors.Is(err, driver.ErrSkip) {
+		return err
+	}
+	interrupted := (ctx != nil && ctx.Err() != nil) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+	disconnected := cn.c.dialect.Disconnected(err)
+	if interrupted || disconnected {
 		cn.mu.Lock()
-		if cn.broken == nil {
+		if interrupted {
+			cn.interrupted = true
+		}
+		if disconnected && cn.broken == nil {
 			cn.broken = err
 		}
 		cn.mu.Unlock()
 	}
 	return err
+}
+
+func (cn *conn) setDoubt(d doubt) {
+	cn.mu.Lock()
+	if d > cn.doubt {
+		cn.doubt = d
+	}
+	cn.mu.Unlock()
+}
+
+// statement runs the checks every statement goes through before it
+// reaches the driver: the busy rule, and transaction-control SQL.
+func (cn *conn) statement(query string) error {
+	if cn.open > 0 && cn.oneAtATime {
+		return ErrConnBusy
+	}
+	if d := txControl(query); d != doubtNone {
+		cn.setDoubt(d)
+	}
+	return nil
 }
 
 // Dialect returns the connection's dialect (for (*sql.Conn).Raw users).
@@ -72,11 +149,14 @@ func (cn *conn) Prepare(query string) (driver.Stmt, error) {
 
 // PrepareContext implements driver.ConnPrepareContext.
 func (cn *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	if err := cn.statement(query); err != nil {
+		return nil, err
+	}
 	st, err := prepareRaw(ctx, cn.raw, query)
 	if err != nil {
-		return nil, cn.note(err)
+		return nil, cn.note(ctx, err)
 	}
-	return &stmt{cn: cn, raw: st}, nil
+	return &stmt{cn: cn, raw: st, txControl: txControl(query)}, nil
 }
 
 // Begin implements driver.Conn.
@@ -86,6 +166,9 @@ func (cn *conn) Begin() (driver.Tx, error) {
 
 // BeginTx implements driver.ConnBeginTx.
 func (cn *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	if cn.open > 0 && cn.oneAtATime {
+		return nil, ErrConnBusy
+	}
 	var tx driver.Tx
 	var err error
 	if b, ok := cn.raw.(driver.ConnBeginTx); ok {
@@ -99,7 +182,10 @@ func (cn *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, 
 		}
 	}
 	if err != nil {
-		return nil, cn.note(err)
+		// Part of it may have run (go-sql-driver/mysql sends SET
+		// TRANSACTION before START TRANSACTION): reset at checkin.
+		cn.setDoubt(doubtFailedTx)
+		return nil, cn.note(ctx, err)
 	}
 	t := &txWrap{cn: cn, raw: tx}
 	cn.mu.Lock()
@@ -129,8 +215,11 @@ func (cn *conn) ExecContext(ctx context.Context, query string, args []driver.Nam
 	if !ok {
 		return nil, driver.ErrSkip
 	}
+	if err := cn.statement(query); err != nil {
+		return nil, err
+	}
 	res, err := ex.ExecContext(ctx, query, args)
-	return res, cn.note(err)
+	return res, cn.note(ctx, err)
 }
 
 // QueryContext implements driver.QueryerContext.
@@ -139,14 +228,39 @@ func (cn *conn) QueryContext(ctx context.Context, query string, args []driver.Na
 	if !ok {
 		return nil, driver.ErrSkip
 	}
+	if err := cn.statement(query); err != nil {
+		return nil, err
+	}
 	rows, err := q.QueryContext(ctx, query, args)
-	return rows, cn.note(err)
+	if err != nil {
+		return nil, cn.note(ctx, err)
+	}
+	return cn.wrapRows(ctx, rows), nil
+}
+
+// wrapRows counts rows as open until they are closed, for the busy rule,
+// and notes errors met while reading them.
+func (cn *conn) wrapRows(ctx context.Context, rows driver.Rows) driver.Rows {
+	w := cn.rowsCache
+	if w != nil && w.raw == nil {
+		*w = rowsWrap{cn: cn, raw: rows, ctx: ctx}
+	} else {
+		w = &rowsWrap{cn: cn, raw: rows, ctx: ctx}
+		if cn.rowsCache == nil {
+			cn.rowsCache = w
+		}
+	}
+	cn.open++
+	return w
 }
 
 // Ping implements driver.Pinger.
 func (cn *conn) Ping(ctx context.Context) error {
+	if cn.open > 0 && cn.oneAtATime {
+		return ErrConnBusy
+	}
 	if p, ok := cn.raw.(driver.Pinger); ok {
-		return cn.note(p.Ping(ctx))
+		return cn.note(ctx, p.Ping(ctx))
 	}
 	return nil
 }
@@ -173,7 +287,7 @@ func (cn *conn) ResetSession(ctx context.Context) error {
 		return driver.ErrBadConn
 	}
 	if r, ok := cn.raw.(driver.SessionResetter); ok {
-		return cn.note(r.ResetSession(ctx))
+		return cn.note(ctx, r.ResetSession(ctx))
 	}
 	return nil
 }
@@ -186,10 +300,13 @@ func (cn *conn) ResetSession(ctx context.Context) error {
 // its numbers are the truth (see DESIGN in doc.go).
 func (cn *conn) IsValid() bool { return false }
 
-// Close checks the connection back into the pool: a transaction left
+// Close checks the connection back into the pool. A transaction left
 // open (only possible through (*sql.Conn).Raw) is ended per
-// pool_reset_on_return first, and a connection that saw a disconnect
-// error is invalidated instead of kept.
+// pool_reset_on_return first; a connection in doubt gets a ROLLBACK (see
+// the type's doc); a connection that is broken, closed by its driver, or
+// whose reset failed is discarded instead of kept. Only a disconnect that
+// says the server is gone — not one that followed an interrupted
+// statement — makes the pool replace its other connections too.
 func (cn *conn) Close() error {
 	cn.mu.Lock()
 	if cn.closed {
@@ -197,28 +314,59 @@ func (cn *conn) Close() error {
 		return nil
 	}
 	cn.closed = true
-	tx, broken := cn.tx, cn.broken
+	tx, broken, doubt, interrupted := cn.tx, cn.broken, cn.doubt, cn.interrupted
 	cn.tx = nil
 	cn.mu.Unlock()
 
+	if broken == nil && cn.c.rawClosed(cn.raw) {
+		broken = errClosedByDriver
+	}
+	mode := cn.c.pool.Config().ResetOnReturn
 	if tx != nil && broken == nil {
 		var err error
-		if cn.c.pool.Config().ResetOnReturn == ResetCommit {
+		if mode == ResetCommit {
 			err = tx.raw.Commit()
 		} else {
 			err = tx.raw.Rollback()
 		}
 		if err != nil {
-			broken = err
+			doubt = doubtFailedTx
+		}
+	}
+	if broken == nil && doubt == doubtAutocommit {
+		broken = errAutocommitChanged
+	}
+	if broken == nil && (doubt == doubtFailedTx || doubt == doubtTxSQL && mode != ResetNone) {
+		stmt := "ROLLBACK"
+		if doubt == doubtTxSQL && mode == ResetCommit {
+			stmt = "COMMIT"
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), resetTimeout)
+		err := execRaw(ctx, cn.raw, stmt)
+		cancel()
+		if err != nil {
+			broken = fmt.Errorf("alchemy: %s at checkin of a connection in doubt failed, closing it: %w", stmt, err)
 		}
 	}
 	if broken != nil {
-		cn.pc.Invalidate(broken)
+		if !interrupted && cn.c.dialect.ServerGone(broken) {
+			cn.pc.Invalidate(broken)
+		} else {
+			cn.pc.Discard(broken)
+		}
 		return nil
 	}
 	cn.pc.Release()
 	return nil
 }
+
+// errAutocommitChanged is the reason a connection that ran SET autocommit
+// is closed at checkin instead of pooled.
+var errAutocommitChanged = errors.New("alchemy: the session's autocommit setting was changed with SQL")
+
+// errClosedByDriver is the reason recorded for a connection its driver
+// closed on its own (pgx does after an interrupted statement).
+var errClosedByDriver = errors.New("alchemy: the driver closed the connection")
 
 func (cn *conn) txDone(t *txWrap) {
 	cn.mu.Lock()
@@ -229,47 +377,83 @@ func (cn *conn) txDone(t *txWrap) {
 }
 
 // txWrap tracks whether a transaction is open and notes broken
-// connections on commit and rollback.
+// connections on commit and rollback. A Commit or Rollback that fails
+// puts the connection in doubt: the server may still hold the
+// transaction open (a Galera node answering 1047, a timeout), and the
+// next checkout must not run inside it.
 type txWrap struct {
 	cn  *conn
 	raw driver.Tx
 }
 
 func (t *txWrap) Commit() error {
+	if t.cn.open > 0 && t.cn.oneAtATime {
+		return ErrConnBusy
+	}
 	err := t.raw.Commit()
 	t.cn.txDone(t)
-	return t.cn.note(err)
+	if err != nil {
+		t.cn.setDoubt(doubtFailedTx)
+	}
+	return t.cn.note(nil, err)
 }
 
 func (t *txWrap) Rollback() error {
 	err := t.raw.Rollback()
 	t.cn.txDone(t)
-	return t.cn.note(err)
+	if err != nil {
+		t.cn.setDoubt(doubtFailedTx)
+	}
+	return t.cn.note(nil, err)
 }
 
 // stmt wraps a prepared statement to note broken connections.
 type stmt struct {
-	cn  *conn
-	raw driver.Stmt
+	cn        *conn
+	raw       driver.Stmt
+	txControl doubt // what running the statement's SQL says about the session
 }
 
 func (s *stmt) Close() error  { return s.raw.Close() }
 func (s *stmt) NumInput() int { return s.raw.NumInput() }
 
+// begin applies the connection's statement checks to one execution.
+func (s *stmt) begin() error {
+	if s.cn.open > 0 && s.cn.oneAtATime {
+		return ErrConnBusy
+	}
+	if s.txControl != doubtNone {
+		s.cn.setDoubt(s.txControl)
+	}
+	return nil
+}
+
 func (s *stmt) Exec(args []driver.Value) (driver.Result, error) {
+	if err := s.begin(); err != nil {
+		return nil, err
+	}
 	res, err := s.raw.Exec(args) //nolint:staticcheck // forwarding the legacy interface
-	return res, s.cn.note(err)
+	return res, s.cn.note(nil, err)
 }
 
 func (s *stmt) Query(args []driver.Value) (driver.Rows, error) {
+	if err := s.begin(); err != nil {
+		return nil, err
+	}
 	rows, err := s.raw.Query(args) //nolint:staticcheck // forwarding the legacy interface
-	return rows, s.cn.note(err)
+	if err != nil {
+		return nil, s.cn.note(nil, err)
+	}
+	return s.cn.wrapRows(nil, rows), nil
 }
 
 func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
 	if se, ok := s.raw.(driver.StmtExecContext); ok {
+		if err := s.begin(); err != nil {
+			return nil, err
+		}
 		res, err := se.ExecContext(ctx, args)
-		return res, s.cn.note(err)
+		return res, s.cn.note(ctx, err)
 	}
 	vals, err := namedToValues(args)
 	if err != nil {
@@ -283,8 +467,14 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (drive
 
 func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
 	if sq, ok := s.raw.(driver.StmtQueryContext); ok {
+		if err := s.begin(); err != nil {
+			return nil, err
+		}
 		rows, err := sq.QueryContext(ctx, args)
-		return rows, s.cn.note(err)
+		if err != nil {
+			return nil, s.cn.note(ctx, err)
+		}
+		return s.cn.wrapRows(ctx, rows), nil
 	}
 	vals, err := namedToValues(args)
 	if err != nil {

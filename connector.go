@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/go-alchemy/alchemy/dialects"
@@ -150,6 +151,7 @@ func newConnector(u *URL, opts ...Option) (*Connector, error) {
 	cfg.Ping = c.ping
 	cfg.Reset = c.reset
 	cfg.IsDisconnect = d.Disconnected
+	cfg.IsServerGone = d.ServerGone
 	if c.pool, err = NewQueuePool(cfg); err != nil {
 		c.closeUnder()
 		return nil, &URLError{URL: u.String(), Msg: "bad pool settings", Err: err}
@@ -186,10 +188,17 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 		}
 		if err := c.vet(ctx, pc); err != nil {
 			if c.dialect.Disconnected(err) && attempt < maxVetAttempts {
-				pc.Invalidate(err)
+				// driver.ErrBadConn from a session check is about this
+				// connection (pgx: closed, or left in a transaction);
+				// only a server-gone error suspects the others.
+				if c.dialect.ServerGone(err) {
+					pc.Invalidate(err)
+				} else {
+					pc.Discard(err)
+				}
 				continue
 			}
-			pc.Release()
+			pc.Discard(err)
 			return nil, err
 		}
 		return newConn(c, pc), nil
@@ -267,9 +276,28 @@ func (c *Connector) String() string { return "alchemy.Connector(" + c.url.String
 func (c *Connector) dial(ctx context.Context) (driver.Conn, error) {
 	raw, err := c.under.Connect(ctx)
 	if err != nil {
+		if errors.Is(err, syscall.ECONNREFUSED) && c.pool != nil {
+			// Nothing listens where the server was: the connections
+			// opened to it before are gone too. Replace them at their
+			// next checkout rather than let each fail once.
+			c.pool.Invalidate()
+		}
 		return nil, &ConnectError{URL: c.url.String(), Err: err}
 	}
 	return raw, nil
+}
+
+// rawClosed reports whether the driver has closed raw on its own.
+// A wrapper without driver.Validator (a tracing connector, say) is seen
+// through with dialects.UnwrapConn.
+func (c *Connector) rawClosed(raw driver.Conn) bool {
+	if v, ok := raw.(driver.Validator); ok {
+		return !v.IsValid()
+	}
+	if v, ok := dialects.UnwrapConn(raw).(driver.Validator); ok {
+		return !v.IsValid()
+	}
+	return c.binding.Closed != nil && c.binding.Closed(raw)
 }
 
 // ping checks a pooled connection: the driver's Ping when it has one,

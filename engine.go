@@ -94,11 +94,29 @@ func (e *Engine) BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, err
 // Close rolls back whatever was not committed before the connection goes
 // back to the pool. ctx bounds the checkout only.
 func (e *Engine) Connect(ctx context.Context) (*Conn, error) {
-	sc, err := e.db.Conn(ctx)
+	sc, err := e.conn(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return &Conn{engine: e, sc: sc}, nil
+}
+
+// conn checks out a database/sql connection for a Conn and sets its
+// wrapper to run one statement at a time on every dialect, so that a
+// statement sent while rows are open is refused with ErrConnBusy (the
+// transaction goes on) instead of breaking the connection.
+func (e *Engine) conn(ctx context.Context) (*sql.Conn, error) {
+	sc, err := e.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	_ = sc.Raw(func(dc any) error {
+		if cn, ok := dc.(*conn); ok {
+			cn.oneAtATime = true
+		}
+		return nil
+	})
+	return sc, nil
 }
 
 // Begin runs fn inside a transaction on its own connection: commit when
@@ -204,7 +222,7 @@ func (c *Conn) BeginTx(ctx context.Context, opts *sql.TxOptions) error {
 // statement must not decide the fate of the next ones.
 func (c *Conn) beginLocked(ctx context.Context, opts *sql.TxOptions) error {
 	if c.sc == nil {
-		sc, err := c.engine.db.Conn(ctx)
+		sc, err := c.engine.conn(ctx)
 		if err != nil {
 			return err
 		}
@@ -313,6 +331,13 @@ func (r *Row) Err() error {
 }
 
 // Commit commits the open transaction; without one it does nothing.
+//
+// When COMMIT was sent but no definite answer came back (the connection
+// broke, a timeout), the error is a *CommitUnknownError matching
+// ErrCommitUnknown: the transaction may or may not have been applied, and
+// only the database can tell. A definite refusal (a serialization
+// failure, a deferred constraint) is returned as the driver's error: the
+// transaction was rolled back.
 func (c *Conn) Commit() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -324,7 +349,22 @@ func (c *Conn) Commit() error {
 	}
 	err := c.tx.Commit()
 	c.tx, c.savepoints = nil, nil
+	if err != nil && commitOutcomeUnknown(c.engine.Dialect(), err) {
+		return &CommitUnknownError{Err: err}
+	}
 	return err
+}
+
+// commitOutcomeUnknown reports whether a failed COMMIT may have been
+// applied: it is unknown unless the server answered (or nothing was sent).
+func commitOutcomeUnknown(d *dialects.Dialect, err error) bool {
+	switch {
+	case errors.Is(err, sql.ErrTxDone), errors.Is(err, ErrConnBusy):
+		return false // database/sql or alchemy refused before sending
+	case d.ServerAnswered(err):
+		return false
+	}
+	return true
 }
 
 // Rollback rolls back the open transaction; without one it does nothing.

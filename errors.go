@@ -36,3 +36,28 @@ func (e *PoolTimeoutError) Error() string {
 
 // Unwrap makes errors.Is(err, ErrPoolTimeout) true.
 func (e *PoolTimeoutError) Unwrap() error { return ErrPoolTimeout }
+
+// ErrCommitUnknown is matched (errors.Is) by the error of a COMMIT whose
+// outcome is unknown: it was sent, and the connection failed before a
+// definite answer came back. The transaction may have been applied.
+// alchemy never guesses: [Engine.BeginRetry] does not run such a
+// transaction again unless its policy says it is idempotent. Check the
+// database (a row the transaction wrote, an idempotency key) to know.
+var ErrCommitUnknown = errors.New("alchemy: the outcome of COMMIT is unknown")
+
+// CommitUnknownError is the error of a COMMIT whose outcome is unknown.
+// It matches ErrCommitUnknown, and errors.As reaches the driver's error
+// through it.
+type CommitUnknownError struct {
+	Err error // what the driver reported
+}
+
+func (e *CommitUnknownError) Error() string {
+	return "alchemy: COMMIT was sent but the connection failed before the server answered; the transaction may or may not have been committed: " + e.Err.Error()
+}
+
+// Unwrap returns the driver's error.
+func (e *CommitUnknownError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrCommitUnknown) true.
+func (e *CommitUnknownError) Is(target error) bool { return target == ErrCommitUnknown }

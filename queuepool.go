@@ -152,6 +152,12 @@ type PoolConfig struct {
 	// gone (replace it and retry once) rather than a real failure
 	// (return it). nil: errors.Is(err, driver.ErrBadConn).
 	IsDisconnect func(err error) bool
+	// IsServerGone says whether such a disconnect means the server itself
+	// is gone, so that every connection opened before is suspect and is
+	// replaced at its next checkout (the invalidation timestamp moves).
+	// A connection that is merely closed (driver.ErrBadConn alone, an
+	// interrupted statement) costs only itself. nil: IsDisconnect.
+	IsServerGone func(err error) bool
 	// OnEvent, if set, receives every pool event. It is never called
 	// while the pool's lock is held, is called from the goroutine that
 	// caused the event, and must be safe for concurrent use.
@@ -165,8 +171,18 @@ func DefaultPoolConfig() PoolConfig {
 	return PoolConfig{Size: 5, MaxOverflow: 10, Timeout: 30 * time.Second, ResetOnReturn: ResetRollback}
 }
 
+// MaxPoolConnections bounds pool_size and max_overflow. No server serves
+// that many connections from one client (PostgreSQL's max_connections is
+// typically 100–5,000, MySQL's max_connections caps at 100,000), so a
+// larger number is a typo; it is refused rather than silently trusted.
+const MaxPoolConnections = 100_000
+
 func (cfg *PoolConfig) validate() error {
 	switch {
+	case cfg.Size > MaxPoolConnections:
+		return fmt.Errorf("alchemy: invalid PoolConfig.Size %d: at most %d", cfg.Size, MaxPoolConnections)
+	case cfg.MaxOverflow > MaxPoolConnections:
+		return fmt.Errorf("alchemy: invalid PoolConfig.MaxOverflow %d: at most %d", cfg.MaxOverflow, MaxPoolConnections)
 	case cfg.Size < 0:
 		return fmt.Errorf("alchemy: invalid PoolConfig.Size %d: must be >= 0 (0 = no limit)", cfg.Size)
 	case cfg.MaxOverflow < -1:
@@ -279,9 +295,8 @@ func NewQueuePool(cfg PoolConfig) (*QueuePool, error) {
 	p.timed = cfg.Timeout < untimedWait
 	p.dialTimeout = max(minDialTimeout, cfg.Timeout)
 	p.ctx, p.cancel = context.WithCancel(context.Background())
-	if cfg.Size > 0 {
-		p.idle.buf = make([]*PooledConn, cfg.Size)
-	}
+	// The idle ring grows as connections come back (push doubles it), so
+	// a large pool_size costs nothing until that many connections exist.
 	return p, nil
 }
 
@@ -343,6 +358,18 @@ func (pc *PooledConn) Invalidate(err error) {
 		panic(errReleasedTwice)
 	}
 	pc.pool.invalidate(pc, err, true)
+}
+
+// Discard checks the connection in as unusable without suspecting the
+// others: it is closed and its slot freed, and the invalidation timestamp
+// does not move. Use it when only this connection is known to be bad (a
+// statement interrupted by its context, a failed reset, a driver's local
+// close); use Invalidate when the server behind it is gone.
+func (pc *PooledConn) Discard(err error) {
+	if !pc.state.CompareAndSwap(connOut, connReturning) {
+		panic(errReleasedTwice)
+	}
+	pc.pool.invalidate(pc, err, false)
 }
 
 // Get checks a connection out. It takes an idle one if there is one;
@@ -616,10 +643,19 @@ func (p *QueuePool) check(ctx context.Context, pc *PooledConn, stale bool) (*Poo
 		}
 		return nil, fmt.Errorf("alchemy: pre-ping: %w", err)
 	}
-	p.mu.Lock()
-	p.bumpLocked(pc.id)
-	p.mu.Unlock()
+	if p.serverGone(err) {
+		p.mu.Lock()
+		p.bumpLocked(pc.id)
+		p.mu.Unlock()
+	}
 	return p.redial(ctx)
+}
+
+func (p *QueuePool) serverGone(err error) bool {
+	if p.cfg.IsServerGone != nil {
+		return p.cfg.IsServerGone(err)
+	}
+	return p.isDisconnect(err)
 }
 
 func (p *QueuePool) ping(ctx context.Context, pc *PooledConn) error {

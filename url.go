@@ -85,17 +85,29 @@ func ParseURL(raw string) (*URL, error) {
 	if u.Dialect == "" || strings.Contains(u.Driver, "+") || (strings.Contains(name, "+") && u.Driver == "") {
 		return bad(`expected "dialect" or "dialect+driver" before "://"`, nil)
 	}
+	// The user info comes first, as in SQLAlchemy's grammar: the
+	// password runs to the first '@', so an unencoded '?' or '/' in it is
+	// still the password, never the query or the database (and never
+	// quoted in an error).
+	rest, err := u.parseUserinfo(rest)
+	if err != nil {
+		return bad("malformed user or password", err)
+	}
 	rest, query, hasQuery := strings.Cut(rest, "?")
+	if authority, _, _ := strings.Cut(rest, "/"); strings.IndexByte(authority, '@') >= 0 {
+		return bad("an '@' after the user info: percent-encode '@' in a password as %40", nil)
+	}
 	if hasQuery {
 		q, err := url.ParseQuery(query)
 		if err != nil {
 			return bad("malformed query", err)
 		}
+		for k, vs := range q {
+			if len(vs) > 1 && !multiValueKeys[k] {
+				return bad(fmt.Sprintf("the key %q is given %d times; give it once", k, len(vs)), nil)
+			}
+		}
 		u.Query = q
-	}
-	rest, err := u.parseUserinfo(rest)
-	if err != nil {
-		return bad("malformed user or password", err)
 	}
 	rest, msg := u.parseHostPort(rest)
 	if msg != "" {
@@ -112,11 +124,17 @@ func ParseURL(raw string) (*URL, error) {
 	return u, nil
 }
 
+// multiValueKeys are the query keys that may be repeated: modernc.org/sqlite
+// takes one pragma per _pragma value. Any other repeated key is an error,
+// not a silent choice of one of its values.
+var multiValueKeys = map[string]bool{"_pragma": true}
+
 // parseUserinfo consumes "user[:password]@" when present. The user runs
-// to the first ':', '/' or '@'; the password runs to the first '@'.
+// to the first ':', '/', '?' or '@'; the password runs to the first '@'
+// (SQLAlchemy's grammar), so a password may hold '?' and '/' unencoded.
 func (u *URL) parseUserinfo(s string) (string, error) {
-	i := strings.IndexAny(s, ":/@")
-	if i < 0 || s[i] == '/' {
+	i := strings.IndexAny(s, ":/@?")
+	if i < 0 || s[i] == '/' || s[i] == '?' {
 		return s, nil
 	}
 	user := s[:i]
@@ -165,6 +183,10 @@ func (u *URL) parseHostPort(s string) (string, string) {
 			end = len(s)
 		}
 		u.Host, s = s[:end], s[end:]
+	}
+	hostPort, _, _ := strings.Cut(s, "/")
+	if strings.IndexByte(u.Host, ',') >= 0 || strings.IndexByte(hostPort, ',') >= 0 {
+		return "", "a list of hosts is not supported here: name one host"
 	}
 	if strings.HasPrefix(s, ":") {
 		end := strings.IndexByte(s, '/')
@@ -269,18 +291,16 @@ func maskRawURL(raw string) string {
 		}
 		return raw
 	}
-	rest, query, hasQuery := strings.Cut(rest, "?")
+	// The last '@' anywhere, not the last one before a '?': a password
+	// may hold '?', '/' and even (unencoded, wrongly) '@'. Masking a query
+	// value by mistake is harmless; showing a password is not.
 	at := strings.LastIndexByte(rest, '@')
 	if at >= 0 {
 		if colon := strings.IndexByte(rest[:at], ':'); colon >= 0 {
 			rest = rest[:colon+1] + "***" + rest[at:]
 		}
 	}
-	out := scheme + "://" + rest
-	if hasQuery {
-		out += "?" + query
-	}
-	return out
+	return scheme + "://" + rest
 }
 
 // Pool setting keys recognised in a URL's query.
@@ -354,14 +374,20 @@ func applyPoolKey(cfg *PoolConfig, key, v string) error {
 	switch key {
 	case keyPoolSize:
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
+		if err != nil && !errors.Is(err, strconv.ErrRange) || n < 0 {
 			return fmt.Errorf("%q is not a whole number ≥ 0", v)
+		}
+		if err != nil || n > MaxPoolConnections {
+			return fmt.Errorf("%s connections: at most %d", v, MaxPoolConnections)
 		}
 		cfg.Size = n
 	case keyMaxOverflow:
 		n, err := strconv.Atoi(v)
-		if err != nil || n < -1 {
+		if err != nil && !errors.Is(err, strconv.ErrRange) || n < -1 {
 			return fmt.Errorf("%q is not a whole number ≥ -1 (-1 = no limit)", v)
+		}
+		if err != nil || n > MaxPoolConnections {
+			return fmt.Errorf("%s connections: at most %d (-1 = no limit)", v, MaxPoolConnections)
 		}
 		cfg.MaxOverflow = n
 	case keyPoolTimeout:

@@ -29,7 +29,9 @@ func TestParseURL(t *testing.T) {
 			URL{Dialect: "postgresql", Username: "us er", Password: "p+w+x", PasswordSet: true,
 				Host: "h", Database: "my db", Query: url.Values{"x": {"a b c"}}}},
 		{"postgresql://user:@h/db", URL{Dialect: "postgresql", Username: "user", PasswordSet: true, Host: "h", Database: "db", Query: url.Values{}}},
-		{"postgresql://h/db?a=1&a=2", URL{Dialect: "postgresql", Host: "h", Database: "db", Query: url.Values{"a": {"1", "2"}}}},
+		{"sqlite:///f.db?_pragma=a(1)&_pragma=b(2)", URL{Dialect: "sqlite", Database: "f.db", Query: url.Values{"_pragma": {"a(1)", "b(2)"}}}},
+		{"postgresql://u:S3cret?PW@h/db?x=1", URL{Dialect: "postgresql", Username: "u", Password: "S3cret?PW", PasswordSet: true, Host: "h", Database: "db", Query: url.Values{"x": {"1"}}}},
+		{"postgresql://u:a/b@h/db", URL{Dialect: "postgresql", Username: "u", Password: "a/b", PasswordSet: true, Host: "h", Database: "db", Query: url.Values{}}},
 		{"postgresql://u:pw@[::1]:5432/db", URL{Dialect: "postgresql", Username: "u", Password: "pw", PasswordSet: true, Host: "::1", Port: 5432, Database: "db", Query: url.Values{}}},
 		{"postgresql://[fe80::1%25eth0]/db", URL{Dialect: "postgresql", Host: "fe80::1%25eth0", Database: "db", Query: url.Values{}}},
 		{"postgres://h", URL{Dialect: "postgres", Host: "h", Query: url.Values{}}},
@@ -114,6 +116,14 @@ func TestParseURLErrors(t *testing.T) {
 		{"postgresql://u:" + secret + "%zz@h/db", "bad percent-encoding in the password"},
 		{"postgresql://u:" + secret + "@h/db?a=%zz", "malformed query"},
 		{"postgresql://u:" + secret + "@h/d%zzb", "malformed database name"},
+		// Issue 10's malformed URLs: the password must stay hidden however
+		// the URL is broken, and nothing is silently guessed.
+		{"postgresql://u:" + secret + "?PW@h:abc/db", `port "abc"`},
+		{"postgresql://u:" + secret + "@x@h/db", "percent-encode '@'"},
+		{"postgresql://u:x@" + secret + "@h/db", "percent-encode '@'"},
+		{"postgresql://u:" + secret + "@h/db?pool_size=5&pool_size=abc", `"pool_size" is given 2 times`},
+		{"postgresql://u:" + secret + "@h1,h2:5442/db", "list of hosts"},
+		{"postgresql://u:" + secret + "@h1:5441,h2:5442/db", "list of hosts"},
 	}
 	for _, tt := range tests {
 		_, err := ParseURL(tt.in)
@@ -170,6 +180,9 @@ func TestPoolConfigFromURLErrors(t *testing.T) {
 		{"pool_use_lifo=2", "pool_use_lifo"},
 		{"pool_reset_on_return=bogus", "bogus"},
 		{"pool_sise=3", "unknown pool setting"},
+		{"pool_size=9223372036854775807", "at most 100000"},
+		{"pool_size=1000000000000", "at most 100000"},
+		{"max_overflow=100001", "at most 100000"},
 	}
 	for _, tt := range tests {
 		u, err := ParseURL("postgresql://u:hunter2@h/db?" + tt.query)
@@ -193,6 +206,8 @@ func TestMaskRawURL(t *testing.T) {
 		{"postgresql://u:p@w@h/db", "postgresql://u:***@h/db"},
 		{"postgresql://h:5432/db", "postgresql://h:5432/db"},
 		{"garbage u:pw@h", "***"},
+		{"postgresql://u:S3cret?PW@host/db", "postgresql://u:***@host/db"},
+		{"postgresql://u:S3/c?r@t@host/db?x=1", "postgresql://u:***@host/db?x=1"},
 	}
 	for _, tt := range tests {
 		if got := maskRawURL(tt.in); got != tt.want {
@@ -226,6 +241,46 @@ func FuzzParseURL(f *testing.F) {
 			prefix := strings.SplitN(rendered, "://", 2)[0] + "://" + escapeUserinfo(u.Username) + ":***@"
 			if !strings.HasPrefix(u.String(), prefix) {
 				t.Fatalf("String() of %q = %q does not mask the password", s, u.String())
+			}
+		}
+	})
+}
+
+// FuzzURLNeverShowsPassword builds URLs around a password with arbitrary
+// bytes and checks that no error and no String() shows it, however the
+// rest of the URL fails to parse.
+func FuzzURLNeverShowsPassword(f *testing.F) {
+	for _, s := range [][2]string{
+		{"S3cret?PW", "pool_size=5"}, {"a/b?c", "pool_size=5&pool_size=abc"}, {"x@y", ""},
+		{"p:q", "pool_size=9223372036854775807"}, {"%zz", "x=%zz"}, {"]:[", "pool_timeout=x"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, pw, query string) {
+		secret := "Zq" + pw + "Qz" // distinctive, so a match is a leak, not chance
+		for _, host := range []string{"h", "h:abc", "h1,h2:5442", "[::1]:1"} {
+			raw := "postgresql://u:" + secret + "@" + host + "/db?" + query
+			check := func(what, text string) {
+				if strings.Contains(text, secret) {
+					t.Fatalf("%s shows the password for %q: %s", what, raw, text)
+				}
+			}
+			u, err := ParseURL(raw)
+			if err != nil {
+				check("ParseURL error", err.Error())
+				continue
+			}
+			check("String()", u.String())
+			check("%v", fmt.Sprintf("%v %+v %#v", u, u, u))
+			if _, err := PoolConfigFromURL(u, DefaultPoolConfig()); err != nil {
+				check("PoolConfigFromURL error", err.Error())
+			}
+			if c, err := NewConnector(raw); err != nil {
+				check("NewConnector error", err.Error())
+			} else {
+				check("Connector.String()", c.String())
+				check("Pool.Status()", c.Pool().Status())
+				c.Close()
 			}
 		}
 	})

@@ -79,6 +79,14 @@ type Dialect struct {
 	// Classify maps a driver error to a portable kind (unique violation,
 	// serialization failure, …). Nil means KindUnknown for every error.
 	Classify func(err error) ErrorKind
+
+	// IsServerError reports whether err is an answer the server sent (a
+	// PostgreSQL ErrorResponse, a MySQL error packet, an SQLite result
+	// code) rather than a failure to reach it or to hear back. An error
+	// in reply to COMMIT is a definite outcome only when the server sent
+	// it; anything else leaves the outcome unknown. Nil means no error is
+	// known to come from the server.
+	IsServerError func(err error) bool
 }
 
 // Features lists capabilities that differ between dialects and versions.

@@ -1,6 +1,7 @@
 package dialects
 
 import (
+	"context"
 	"database/sql/driver"
 	"errors"
 )
@@ -22,6 +23,8 @@ const (
 	KindUndefinedTable                 // the table does not exist
 	KindSyntax                         // the server could not parse the statement
 	KindQueryCanceled                  // the statement was cancelled (timeout or request)
+	KindReadOnly                       // the server or transaction is read-only (a standby, read_only=ON)
+	KindLockTimeout                    // a lock wait timed out (MySQL 1205, PostgreSQL 55P03)
 )
 
 var kindNames = [...]string{
@@ -36,6 +39,8 @@ var kindNames = [...]string{
 	KindUndefinedTable:       "undefined table",
 	KindSyntax:               "syntax error",
 	KindQueryCanceled:        "query canceled",
+	KindReadOnly:             "read-only",
+	KindLockTimeout:          "lock timeout",
 }
 
 func (k ErrorKind) String() string {
@@ -45,10 +50,15 @@ func (k ErrorKind) String() string {
 	return "unknown"
 }
 
-// Retryable reports whether a transaction that failed with this kind may
-// succeed if run again from the start. Distributed engines (CockroachDB,
-// YugabyteDB, TiDB) report contention this way far more often than a
-// single server does.
+// Retryable reports whether a transaction that failed with this kind,
+// before its COMMIT was sent, may succeed if run again from the start.
+// Distributed engines (CockroachDB, YugabyteDB, TiDB, Galera) report
+// contention this way far more often than a single server does.
+//
+// KindLockTimeout is not retryable by default: on MySQL a lock wait
+// timeout rolls back only the statement, not the transaction, and across
+// Vitess shards it often means a long-running holder that a rerun would
+// wait for again. A retry policy may opt in.
 func (k ErrorKind) Retryable() bool {
 	return k == KindSerializationFailure || k == KindDeadlock || k == KindDisconnect
 }
@@ -66,6 +76,37 @@ func (d *Dialect) Disconnected(err error) bool {
 		return d.IsDisconnect(err)
 	}
 	return false
+}
+
+// ServerGone reports whether err means the server behind the connection
+// is gone or unusable (it closed the session, the socket broke, a Galera
+// node left the primary component), as opposed to this one connection
+// being unusable for a local reason: driver.ErrBadConn alone (a driver
+// saying "this connection is closed"), or a statement interrupted by its
+// context. A pool invalidates every connection it holds only for the
+// first kind; an interrupted statement costs its own connection at most.
+func (d *Dialect) ServerGone(err error) bool {
+	if err == nil || d == nil || d.IsDisconnect == nil {
+		return false
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	if errors.Is(err, driver.ErrBadConn) {
+		return false
+	}
+	return d.IsDisconnect(err)
+}
+
+// ServerAnswered reports whether err is a definite answer of a server
+// that is still there: [Dialect.IsServerError] says the server sent it,
+// and it is not a disconnect. A COMMIT that failed with such an error
+// was not applied; any other failure of COMMIT leaves the outcome unknown.
+func (d *Dialect) ServerAnswered(err error) bool {
+	if err == nil || d == nil || d.IsServerError == nil || d.Disconnected(err) {
+		return false
+	}
+	return d.IsServerError(err)
 }
 
 // Kind classifies err under dialect d (which may be nil).

@@ -44,6 +44,19 @@ type Driver struct {
 	// a transaction that the caller did not end (for example a BEGIN sent
 	// as plain SQL); the pool then resets it before reuse.
 	InTransaction func(conn driver.Conn) bool
+	// Closed, when set, reports whether a raw connection has been closed
+	// on the client side (pgx closes a connection whose statement was
+	// interrupted by its context). A connection that implements
+	// driver.Validator is asked IsValid instead. A closed connection is
+	// discarded at checkin, never pooled.
+	Closed func(conn driver.Conn) bool
+	// ConcurrentStatements is true when one connection can run a
+	// statement while the rows of another are still open (SQLite). When
+	// false, alchemy refuses such a statement with a clear error instead
+	// of letting the driver break the connection (go-sql-driver/mysql) or
+	// answer driver.ErrBadConn (pgx's "conn busy"), which ends the
+	// transaction.
+	ConcurrentStatements bool
 }
 
 // ErrUnknownDialect is matched by errors for a URL whose dialect is not
@@ -225,4 +238,20 @@ func Of(ctx context.Context, target any) (*Dialect, error) {
 		return nil, ErrNotAlchemy
 	}
 	return p.Dialect, nil
+}
+
+// UnwrapConn returns the innermost driver connection of c, following
+// Unwrap() driver.Conn methods — the convention modernc.org/sqlite
+// documents for connection wrappers — so that a binding's hooks
+// (InTransaction, Closed) still see the driver's own connection when a
+// tracing or fault-injecting connector wraps it.
+func UnwrapConn(c driver.Conn) driver.Conn {
+	for range 16 { // a cycle of wrappers is a bug; don't loop forever on it
+		u, ok := c.(interface{ Unwrap() driver.Conn })
+		if !ok {
+			return c
+		}
+		c = u.Unwrap()
+	}
+	return c
 }

@@ -41,11 +41,12 @@ var Dialect = &dialects.Dialect{
 		IfNotExists:     true,
 		OnDuplicateKey:  true,
 	},
-	SQL:          sqlOptions,
-	DDL:          ddlOptions,
-	PingQuery:    "SELECT 1",
-	IsDisconnect: isDisconnect,
-	Classify:     classify,
+	SQL:           sqlOptions,
+	DDL:           ddlOptions,
+	PingQuery:     "SELECT 1",
+	IsDisconnect:  isDisconnect,
+	Classify:      classify,
+	IsServerError: isServerError,
 }
 
 // MariaDB is the MariaDB variant: MySQL's dialect plus INSERT and DELETE

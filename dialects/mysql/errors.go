@@ -20,6 +20,16 @@ const (
 	crServerGone               = 2006 // CR_SERVER_GONE_ERROR
 	crServerLost               = 2013 // CR_SERVER_LOST
 	erClientInteractionTimeout = 4031 // MySQL 8.0.24+: idle session closed by the server
+
+	// Galera: a node that is not (or no longer) part of the primary
+	// component answers every statement with 1047 "WSREP has not yet
+	// prepared node for application use" (SQLSTATE 08S01), and a COMMIT
+	// it cannot replicate with 1180 "Got error 6 during COMMIT". The
+	// session is alive but the node is unusable until it rejoins, so both
+	// are disconnect-like: the pool drops the connection and reconnects,
+	// reaching another node when the URL lists several.
+	erUnknownComError   = 1047 // ER_UNKNOWN_COM_ERROR (Galera: node not ready)
+	erErrorDuringCommit = 1180 // ER_ERROR_DURING_COMMIT (Galera: not in the primary component)
 )
 
 func isDisconnect(err error) bool {
@@ -29,10 +39,11 @@ func isDisconnect(err error) bool {
 	var myErr *gomysql.MySQLError
 	if errors.As(err, &myErr) {
 		switch myErr.Number {
-		case erServerShutdown, erConnectionKilled, crServerGone, crServerLost, erClientInteractionTimeout:
+		case erServerShutdown, erConnectionKilled, crServerGone, crServerLost, erClientInteractionTimeout,
+			erUnknownComError, erErrorDuringCommit:
 			return true
 		}
-		return false
+		return myErr.SQLState == [5]byte{'0', '8', 'S', '0', '1'} || strings.Contains(myErr.Message, "WSREP")
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
@@ -69,6 +80,21 @@ func classify(err error) dialects.ErrorKind {
 		return dialects.KindSyntax
 	case erQueryInterrupted, 3024, 1969: // interrupted, max_execution_time, MariaDB statement timeout
 		return dialects.KindQueryCanceled
+	case 1792, 1836: // a write in a READ ONLY transaction; MariaDB read-only mode
+		return dialects.KindReadOnly
+	case 1290: // ER_OPTION_PREVENTS_STATEMENT: --read-only / --super-read-only among other options
+		if strings.Contains(myErr.Message, "read-only") || strings.Contains(myErr.Message, "read_only") {
+			return dialects.KindReadOnly
+		}
+	case 1205: // ER_LOCK_WAIT_TIMEOUT (also Vitess across shards)
+		return dialects.KindLockTimeout
 	}
 	return dialects.KindUnknown
+}
+
+// isServerError: an error packet from the server. Client-side error
+// numbers (CR_*, 2000–2999) are not answers of the server.
+func isServerError(err error) bool {
+	var myErr *gomysql.MySQLError
+	return errors.As(err, &myErr) && (myErr.Number < 2000 || myErr.Number >= 3000)
 }

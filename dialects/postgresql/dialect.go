@@ -56,11 +56,12 @@ var Dialect = &dialects.Dialect{
 		PartialIndexes:     true,
 		SchemaQualifiedDDL: true,
 	},
-	SQL:          sqlOptions,
-	DDL:          ddlOptions,
-	PingQuery:    "SELECT 1",
-	IsDisconnect: isDisconnect,
-	Classify:     classify,
+	SQL:           sqlOptions,
+	DDL:           ddlOptions,
+	PingQuery:     "SELECT 1",
+	IsDisconnect:  isDisconnect,
+	Classify:      classify,
+	IsServerError: isServerError,
 }
 
 func init() {

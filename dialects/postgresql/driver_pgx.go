@@ -23,6 +23,15 @@ var PgxDriver = dialects.Driver{
 	Name:          "pgx",
 	OpenConnector: openPgx,
 	InTransaction: pgxInTransaction,
+	Closed:        pgxClosed,
+}
+
+// pgxClosed reports a connection pgx has closed: after a statement was
+// interrupted by its context pgx closes the connection rather than wait
+// for the server, and stdlib.Conn has no driver.Validator to say so.
+func pgxClosed(c driver.Conn) bool {
+	sc, ok := dialects.UnwrapConn(c).(*stdlib.Conn)
+	return ok && sc.Conn().IsClosed()
 }
 
 // ConnString renders p as a libpq-style URL that pgx.ParseConfig accepts.
@@ -59,7 +68,7 @@ func openPgx(p dialects.ConnParams) (driver.Connector, error) {
 // server's ReadyForQuery messages: anything but idle means a transaction
 // (perhaps started with a plain "BEGIN") is still open.
 func pgxInTransaction(c driver.Conn) bool {
-	sc, ok := c.(*stdlib.Conn)
+	sc, ok := dialects.UnwrapConn(c).(*stdlib.Conn)
 	if !ok {
 		return false
 	}

@@ -64,6 +64,16 @@ func classify(err error) dialects.ErrorKind {
 		return dialects.KindSyntax
 	case "57014":
 		return dialects.KindQueryCanceled
+	case "25006": // read_only_sql_transaction: a write on a hot standby or in a READ ONLY transaction
+		return dialects.KindReadOnly
+	case "55P03": // lock_not_available: lock_timeout or NOWAIT
+		return dialects.KindLockTimeout
 	}
 	return dialects.KindUnknown
+}
+
+// isServerError: an ErrorResponse from the server.
+func isServerError(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr)
 }

@@ -39,11 +39,12 @@ var Dialect = &dialects.Dialect{
 		OnConflict:       true,
 		PartialIndexes:   true,
 	},
-	SQL:          sqlOptions,
-	DDL:          ddlOptions,
-	PingQuery:    "SELECT 1",
-	IsDisconnect: isDisconnect,
-	Classify:     classify,
+	SQL:           sqlOptions,
+	DDL:           ddlOptions,
+	PingQuery:     "SELECT 1",
+	IsDisconnect:  isDisconnect,
+	Classify:      classify,
+	IsServerError: isServerError,
 }
 
 func init() {

@@ -34,6 +34,9 @@ import (
 var ModerncDriver = dialects.Driver{
 	Name:          "modernc",
 	OpenConnector: openModernc,
+	// modernc steps each statement on its own: a statement may run while
+	// another's rows are open.
+	ConcurrentStatements: true,
 }
 
 // pragmaKeys are the pragmas accepted as plain query keys.
@@ -90,6 +93,15 @@ func DSN(p dialects.ConnParams) (string, error) {
 }
 
 func openModernc(p dialects.ConnParams) (driver.Connector, error) {
+	if p.Host != "" || p.Port != 0 || p.User != "" || p.HasPassword {
+		// "sqlite://app.db" reads app.db as a host; SQLAlchemy rejects it
+		// ("Invalid SQLite URL") rather than open a memory database.
+		name := p.Host
+		if name == "" {
+			name = "app.db"
+		}
+		return nil, fmt.Errorf("sqlite: a SQLite URL has no host, user or port: write sqlite:///%s for a file relative to the working directory, or sqlite:////abs/path/%s for an absolute path", name, name)
+	}
 	dsn, err := DSN(p)
 	if err != nil {
 		return nil, err

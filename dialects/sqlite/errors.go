@@ -56,3 +56,11 @@ func classify(err error) dialects.ErrorKind {
 	}
 	return dialects.KindUnknown
 }
+
+// isServerError: SQLite is embedded, so every result code is the engine's
+// own answer, except I/O failures, after which the state of the journal
+// (and so of a COMMIT) is not known.
+func isServerError(err error) bool {
+	var e *msqlite.Error
+	return errors.As(err, &e) && !isDisconnect(err)
+}

@@ -19,6 +19,7 @@ import (
 
 	gomysql "github.com/go-sql-driver/mysql"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for the admin connection
+	_ "modernc.org/sqlite"             // the "sqlite" driver, for Plain
 )
 
 // Environment variables naming the test servers.
@@ -157,4 +158,38 @@ func create(t testing.TB, env, driverName string, dsn func(*url.URL) string, ddl
 		base = base[:strings.Index(base, "://")+3+slash]
 	}
 	return base + "/" + name + q
+}
+
+// Plain opens the database an alchemy test URL names through its
+// underlying driver directly — pgx, go-sql-driver/mysql or
+// modernc.org/sqlite — never through alchemy, so that a test can check
+// what the server really holds. The pool is closed when the test ends.
+func Plain(t testing.TB, raw string) *sql.DB {
+	t.Helper()
+	u := parse(t, raw)
+	switch u.Scheme {
+	case "postgres", "postgresql":
+		u.Scheme = "postgres"
+		q := u.Query()
+		for k := range q {
+			if strings.HasPrefix(k, "pool_") || k == "max_overflow" {
+				q.Del(k)
+			}
+		}
+		u.RawQuery = q.Encode()
+		return open(t, "pgx", u.String())
+	case "mysql", "mariadb":
+		u.RawQuery = ""
+		return open(t, "mysql", mysqlDSN(u))
+	case "sqlite":
+		// sqlite:///rel.db and sqlite:////abs.db: the path after the third slash.
+		_, rest, _ := strings.Cut(raw, ":///")
+		path, _, _ := strings.Cut(rest, "?")
+		if path == "" || path == ":memory:" {
+			t.Fatalf("testdb: Plain needs a SQLite file, not a memory database: %s", raw)
+		}
+		return open(t, "sqlite", path)
+	}
+	t.Fatalf("testdb: Plain cannot open %q", u.Scheme)
+	return nil
 }
