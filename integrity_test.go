@@ -439,3 +439,85 @@ func TestIntegrityBusyConnection(t *testing.T) {
 		})
 	}
 }
+
+// TestIntegrityCancelReplacesOnlyItsConnection: five warm connections;
+// cancelling a running statement costs at most that one connection, never
+// the other four (database/sql reports driver.ErrBadConn for a connection
+// a cancel closed, which used to move the pool's invalidation mark).
+func TestIntegrityCancelReplacesOnlyItsConnection(t *testing.T) {
+	for _, s := range servers {
+		t.Run(s.name, func(t *testing.T) {
+			raw := s.newURL(t)
+			db := openDB(t, withQuery(raw, "pool_size=5&max_overflow=0"))
+			pool := poolOf(t, db)
+			ctx := context.Background()
+			slow := "SELECT pg_sleep(5)"
+			if s.name != "postgresql" {
+				slow = "SELECT SLEEP(5)"
+			}
+			// hold checks out n connections and returns them with their
+			// server-side ids.
+			hold := func(n int) ([]*sql.Conn, map[int64]bool) {
+				t.Helper()
+				conns := make([]*sql.Conn, n)
+				got := map[int64]bool{}
+				for i := range conns {
+					c, err := db.Conn(ctx)
+					if err != nil {
+						t.Fatal(err)
+					}
+					conns[i] = c
+					var pid int64
+					if err := c.QueryRowContext(ctx, s.pid).Scan(&pid); err != nil {
+						t.Fatal(err)
+					}
+					got[pid] = true
+				}
+				return conns, got
+			}
+			release := func(conns []*sql.Conn) {
+				for _, c := range conns {
+					c.Close()
+				}
+			}
+			warm, _ := hold(5)
+			release(warm)
+			const cancels = 10
+			kept := 0
+			for range cancels {
+				// Four healthy connections are out; the statement that
+				// is cancelled runs on the fifth.
+				others, healthy := hold(4)
+				cctx, cancel := context.WithTimeout(ctx, 30*time.Millisecond)
+				_, err := db.ExecContext(cctx, slow)
+				cancel()
+				if err == nil {
+					t.Fatal("the slow statement was not interrupted")
+				}
+				release(others)
+				all, now := hold(5)
+				release(all)
+				for pid := range healthy {
+					if now[pid] {
+						kept++
+					}
+				}
+			}
+			st := pool.Stats()
+			t.Logf("%s: %d cancellations: %d reconnects, %d of %d healthy connections kept, %d recycled for the invalidation mark",
+				s.name, cancels, st.Opens-5, kept, 4*cancels, st.Recycles)
+			if kept != 4*cancels {
+				t.Errorf("%d healthy connections were replaced after %d cancellations, want 0", 4*cancels-kept, cancels)
+			}
+			if st.Recycles != 0 {
+				t.Errorf("%d connections were replaced for the pool's invalidation mark after cancellations", st.Recycles)
+			}
+			if st.Opens-5 > cancels {
+				t.Errorf("%d reconnects for %d cancellations, want at most one each", st.Opens-5, cancels)
+			}
+			if st.CheckedOut != 0 {
+				t.Errorf("%d checkouts leaked", st.CheckedOut)
+			}
+		})
+	}
+}
