@@ -318,6 +318,9 @@ func (cn *conn) Close() error {
 	cn.tx = nil
 	cn.mu.Unlock()
 
+	if cn.c.resetAlways && doubt == doubtNone {
+		doubt = doubtTxSQL
+	}
 	if broken == nil && cn.c.rawClosed(cn.raw) {
 		broken = errClosedByDriver
 	}

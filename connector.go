@@ -104,6 +104,8 @@ type Connector struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	resetAlways bool // tests: ROLLBACK at every checkin (SQLAlchemy's behaviour), for comparison
 }
 
 // NewConnector parses rawURL and prepares a connector and its pool; it

@@ -62,3 +62,8 @@ func (p *QueuePool) CheckInvariants() error {
 	}
 	return nil
 }
+
+// SetResetAlways makes every checkin of c's connections send a ROLLBACK,
+// as SQLAlchemy's reset_on_return does, so that a benchmark can compare
+// it with alchemy's proof-based reset on the same server.
+func SetResetAlways(c *Connector, on bool) { c.resetAlways = on }
