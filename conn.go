@@ -353,6 +353,7 @@ func (cn *conn) Close() error {
 	}
 	if broken != nil {
 		if !interrupted && cn.c.dialect.ServerGone(broken) {
+			cn.c.hostDown(cn.raw, broken)
 			cn.pc.Invalidate(broken)
 		} else {
 			cn.pc.Discard(broken)

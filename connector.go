@@ -130,6 +130,21 @@ func newConnector(u *URL, opts ...Option) (*Connector, error) {
 	if err != nil {
 		return nil, &URLError{URL: u.String(), Msg: "cannot use the driver", Err: err}
 	}
+	if len(u.Hosts) > 1 {
+		// Every server of a list gets its port explicitly, so String()
+		// shows which servers will be tried: a host written without a
+		// port is never silently another server's.
+		u.Hosts = append([]HostPort(nil), u.Hosts...)
+		for i := range u.Hosts {
+			if u.Hosts[i].Port == 0 {
+				if d.DefaultPort == 0 {
+					return nil, &URLError{URL: u.String(), Msg: "dialect " + d.Name + " has no servers to list"}
+				}
+				u.Hosts[i].Port = d.DefaultPort
+			}
+		}
+		u.Host, u.Port = u.Hosts[0].Host, u.Hosts[0].Port
+	}
 	s := settings{}
 	if s.pool, err = PoolConfigFromURL(u, DefaultPoolConfig()); err != nil {
 		return nil, err
@@ -165,7 +180,7 @@ func (c *Connector) connParams() dialects.ConnParams {
 	u := c.url
 	return dialects.ConnParams{
 		Dialect: c.dialect, Driver: c.binding.Name,
-		Host: u.Host, Port: u.Port, User: u.Username, Password: u.Password, HasPassword: u.PasswordSet,
+		Host: u.Host, Port: u.Port, Hosts: u.Hosts, User: u.Username, Password: u.Password, HasPassword: u.PasswordSet,
 		Database: u.Database, Query: u.DriverQuery(),
 	}
 }
@@ -194,6 +209,7 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 				// connection (pgx: closed, or left in a transaction);
 				// only a server-gone error suspects the others.
 				if c.dialect.ServerGone(err) {
+					c.hostDown(pc.Conn(), err)
 					pc.Invalidate(err)
 				} else {
 					pc.Discard(err)
@@ -287,6 +303,14 @@ func (c *Connector) dial(ctx context.Context) (driver.Conn, error) {
 		return nil, &ConnectError{URL: c.url.String(), Err: err}
 	}
 	return raw, nil
+}
+
+// hostDown tells a connector that spreads connections over several
+// servers that raw's server is gone, so new connections go elsewhere.
+func (c *Connector) hostDown(raw driver.Conn, err error) {
+	if hr, ok := c.under.(dialects.HostReporter); ok {
+		hr.HostDown(raw, err)
+	}
 }
 
 // rawClosed reports whether the driver has closed raw on its own.

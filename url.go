@@ -2,7 +2,9 @@ package alchemy
 
 import (
 	"errors"
+
 	"fmt"
+	"github.com/go-alchemy/alchemy/dialects"
 	"math"
 	"net/url"
 	"sort"
@@ -42,10 +44,14 @@ type URL struct {
 	// PasswordSet distinguishes an empty password ("user:@host") from
 	// none ("user@host").
 	PasswordSet bool
-	Host        string // without brackets
+	Host        string // without brackets; the first of Hosts when there are several
 	Port        int    // 0: the driver's default
-	Database    string
-	Query       url.Values // never nil after ParseURL
+	// Hosts lists the servers of a URL with several
+	// (h1:p1,h2:p2,[::1]:p3), in order; nil for one server. See
+	// [URL.Servers].
+	Hosts    []HostPort
+	Database string
+	Query    url.Values // never nil after ParseURL
 }
 
 // URLError reports a URL that cannot be used. Its text shows the URL with
@@ -162,48 +168,80 @@ func (u *URL) parseUserinfo(s string) (string, error) {
 	return rest, nil
 }
 
-// parseHostPort consumes "host[:port]" or "[ipv6][:port]" and returns the
-// remainder (empty or starting with '/') or a message on error.
+// parseHostPort consumes the host part: "host[:port]", "[ipv6][:port]",
+// or a comma-separated list of them, and returns the remainder (empty or
+// starting with '/') or a message on error.
 func (u *URL) parseHostPort(s string) (string, string) {
+	authority, rest := s, ""
+	if i := strings.IndexByte(s, '/'); i >= 0 {
+		authority, rest = s[:i], s[i:]
+	}
+	if authority == "" {
+		return rest, ""
+	}
+	parts := strings.Split(authority, ",")
+	hosts := make([]HostPort, 0, len(parts))
+	for _, part := range parts {
+		h, msg := parseOneHost(part)
+		if msg != "" {
+			return "", msg
+		}
+		if h.Host == "" && len(parts) > 1 {
+			return "", "an empty host in the list of hosts"
+		}
+		hosts = append(hosts, h)
+	}
+	u.Host, u.Port = hosts[0].Host, hosts[0].Port
+	if len(hosts) > 1 {
+		u.Hosts = hosts
+	}
+	return rest, ""
+}
+
+func parseOneHost(s string) (HostPort, string) {
+	var h HostPort
 	if strings.HasPrefix(s, "[") {
 		end := strings.IndexByte(s, ']')
 		if end < 0 {
-			return "", "unterminated '[' in the IPv6 host"
+			return h, "unterminated '[' in the IPv6 host"
 		}
-		u.Host, s = s[1:end], s[end+1:]
-		if u.Host == "" {
-			return "", "empty IPv6 host"
+		h.Host, s = s[1:end], s[end+1:]
+		if h.Host == "" {
+			return h, "empty IPv6 host"
 		}
-		if s != "" && s[0] != ':' && s[0] != '/' {
-			return "", "unexpected text after the IPv6 host"
+		if s != "" && s[0] != ':' {
+			return h, "unexpected text after the IPv6 host"
 		}
 	} else {
-		end := strings.IndexAny(s, ":/")
+		end := strings.IndexByte(s, ':')
 		if end < 0 {
 			end = len(s)
 		}
-		u.Host, s = s[:end], s[end:]
-	}
-	hostPort, _, _ := strings.Cut(s, "/")
-	if strings.IndexByte(u.Host, ',') >= 0 || strings.IndexByte(hostPort, ',') >= 0 {
-		return "", "a list of hosts is not supported here: name one host"
+		h.Host, s = s[:end], s[end:]
 	}
 	if strings.HasPrefix(s, ":") {
-		end := strings.IndexByte(s, '/')
-		if end < 0 {
-			end = len(s)
-		}
-		port := s[1:end]
-		s = s[end:]
+		port := s[1:]
 		if port != "" {
 			n, err := strconv.Atoi(port)
 			if err != nil || n < 1 || n > 65535 {
-				return "", fmt.Sprintf("port %q is not a number between 1 and 65535", port)
+				return h, fmt.Sprintf("port %q is not a number between 1 and 65535", port)
 			}
-			u.Port = n
+			h.Port = n
 		}
 	}
-	return s, ""
+	return h, ""
+}
+
+// HostPort is one server of a URL's host list.
+type HostPort = dialects.HostPort
+
+// Servers returns the URL's hosts in order: Hosts when the URL lists
+// several, else Host and Port.
+func (u *URL) Servers() []HostPort {
+	if len(u.Hosts) > 1 {
+		return append([]HostPort(nil), u.Hosts...)
+	}
+	return []HostPort{{Host: u.Host, Port: u.Port}}
 }
 
 // String returns the URL with the password shown as "***". It has a
@@ -237,14 +275,23 @@ func (u *URL) RenderAsString(hidePassword bool) string {
 		}
 		b.WriteByte('@')
 	}
-	if strings.Contains(u.Host, ":") || strings.HasPrefix(u.Host, "[") {
-		b.WriteString("[" + u.Host + "]")
+	if len(u.Hosts) > 1 {
+		for i, h := range u.Hosts {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(h.String())
+		}
 	} else {
-		b.WriteString(u.Host)
-	}
-	if u.Port != 0 {
-		b.WriteByte(':')
-		b.WriteString(strconv.Itoa(u.Port))
+		if strings.Contains(u.Host, ":") || strings.HasPrefix(u.Host, "[") {
+			b.WriteString("[" + u.Host + "]")
+		} else {
+			b.WriteString(u.Host)
+		}
+		if u.Port != 0 {
+			b.WriteByte(':')
+			b.WriteString(strconv.Itoa(u.Port))
+		}
 	}
 	if u.Database != "" {
 		b.WriteByte('/')

@@ -1,6 +1,8 @@
 package alchemy
 
 import (
+	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -9,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/go-alchemy/alchemy/dialects"
 )
 
 func TestParseURL(t *testing.T) {
@@ -29,6 +33,9 @@ func TestParseURL(t *testing.T) {
 			URL{Dialect: "postgresql", Username: "us er", Password: "p+w+x", PasswordSet: true,
 				Host: "h", Database: "my db", Query: url.Values{"x": {"a b c"}}}},
 		{"postgresql://user:@h/db", URL{Dialect: "postgresql", Username: "user", PasswordSet: true, Host: "h", Database: "db", Query: url.Values{}}},
+		{"postgresql://u:pw@h1:5441,h2,[::1]:5443/db?target_session_attrs=read-write", URL{Dialect: "postgresql", Username: "u", Password: "pw", PasswordSet: true,
+			Host: "h1", Port: 5441, Hosts: []HostPort{{Host: "h1", Port: 5441}, {Host: "h2"}, {Host: "::1", Port: 5443}},
+			Database: "db", Query: url.Values{"target_session_attrs": {"read-write"}}}},
 		{"sqlite:///f.db?_pragma=a(1)&_pragma=b(2)", URL{Dialect: "sqlite", Database: "f.db", Query: url.Values{"_pragma": {"a(1)", "b(2)"}}}},
 		{"postgresql://u:S3cret?PW@h/db?x=1", URL{Dialect: "postgresql", Username: "u", Password: "S3cret?PW", PasswordSet: true, Host: "h", Database: "db", Query: url.Values{"x": {"1"}}}},
 		{"postgresql://u:a/b@h/db", URL{Dialect: "postgresql", Username: "u", Password: "a/b", PasswordSet: true, Host: "h", Database: "db", Query: url.Values{}}},
@@ -122,8 +129,9 @@ func TestParseURLErrors(t *testing.T) {
 		{"postgresql://u:" + secret + "@x@h/db", "percent-encode '@'"},
 		{"postgresql://u:x@" + secret + "@h/db", "percent-encode '@'"},
 		{"postgresql://u:" + secret + "@h/db?pool_size=5&pool_size=abc", `"pool_size" is given 2 times`},
-		{"postgresql://u:" + secret + "@h1,h2:5442/db", "list of hosts"},
-		{"postgresql://u:" + secret + "@h1:5441,h2:5442/db", "list of hosts"},
+		{"postgresql://u:" + secret + "@h1,,h2:5442/db", "empty host in the list"},
+		{"postgresql://u:" + secret + "@h1:5441,h2:x/db", `port "x"`},
+		{"postgresql://u:" + secret + "@h1:5441,[::1/db", "unterminated '['"},
 	}
 	for _, tt := range tests {
 		_, err := ParseURL(tt.in)
@@ -285,3 +293,40 @@ func FuzzURLNeverShowsPassword(f *testing.F) {
 		}
 	})
 }
+
+// TestHostListPorts: a host of a list written without a port gets the
+// dialect's default port, visibly, never another server's port.
+func TestHostListPorts(t *testing.T) {
+	u, err := ParseURL("postgresql://u:pw@h1,h2:5442/db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := u.String(); got != "postgresql://u:***@h1,h2:5442/db" {
+		t.Errorf("String() = %q", got)
+	}
+	back, err := ParseURL(u.RenderAsString(false))
+	if err != nil || !cmp.Equal(u, back) {
+		t.Errorf("round trip: %v %v", cmp.Diff(u, back), err)
+	}
+	d := &dialects.Dialect{Name: "hostlist_test", DefaultPort: 5432, DefaultDriver: "x"}
+	_ = dialects.Register(d) // a second -count run finds it registered
+	dialects.RegisterDriver("hostlist_test", dialects.Driver{Name: "x", OpenConnector: func(p dialects.ConnParams) (driver.Connector, error) {
+		if len(p.Hosts) != 2 || p.Hosts[0] != (HostPort{Host: "h1", Port: 5432}) || p.Hosts[1] != (HostPort{Host: "h2", Port: 5442}) {
+			t.Errorf("ConnParams.Hosts = %v", p.Hosts)
+		}
+		return nopConnector{}, nil
+	}})
+	c, err := NewConnector("hostlist_test://u:pw@h1,h2:5442/db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if got := c.String(); got != "alchemy.Connector(hostlist_test://u:***@h1:5432,h2:5442/db)" {
+		t.Errorf("Connector.String() = %q: every server's port must show", got)
+	}
+}
+
+type nopConnector struct{}
+
+func (nopConnector) Connect(context.Context) (driver.Conn, error) { return nil, errors.New("nop") }
+func (nopConnector) Driver() driver.Driver                        { return nil }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -19,16 +20,47 @@ const ModulePath = "github.com/go-alchemy/alchemy"
 // [Driver] to build the underlying connector. Pool settings have already
 // been removed from Query.
 type ConnParams struct {
-	Dialect     *Dialect
-	Driver      string
-	Host        string // without brackets for IPv6
-	Port        int    // 0: the driver's default
+	Dialect *Dialect
+	Driver  string
+	Host    string // without brackets for IPv6
+	Port    int    // 0: the driver's default
+	// Hosts lists every server, in the URL's order, when the URL names
+	// more than one (each with its port, the dialect's default filled
+	// in); nil otherwise. Host and Port are its first entry.
+	Hosts       []HostPort
 	User        string
 	Password    string
 	HasPassword bool
 	Database    string
 	// Query holds the remaining query keys, passed to the driver's DSN.
 	Query url.Values
+}
+
+// HostReporter is implemented by an underlying connector that spreads
+// connections over several servers (the MySQL binding's host-list
+// failover). alchemy calls HostDown with the driver connection (as the
+// connector returned it) when that connection finds its server gone, so
+// that new connections go elsewhere.
+type HostReporter interface {
+	HostDown(conn driver.Conn, err error)
+}
+
+// HostPort is one server of a URL's host list.
+type HostPort struct {
+	Host string // without brackets
+	Port int    // 0: the dialect's default
+}
+
+// String returns "host:port", bracketing an IPv6 host.
+func (h HostPort) String() string {
+	s := h.Host
+	if strings.Contains(s, ":") {
+		s = "[" + s + "]"
+	}
+	if h.Port != 0 {
+		s += ":" + strconv.Itoa(h.Port)
+	}
+	return s
 }
 
 // Driver binds a URL's "+driver" part to an underlying database/sql

@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"net"
+	"net/url"
 	"strconv"
 
 	gomysql "github.com/go-sql-driver/mysql"
@@ -35,10 +36,16 @@ func Config(p dialects.ConnParams) (*gomysql.Config, error) {
 	}
 	cfg.Addr = net.JoinHostPort(host, strconv.Itoa(port))
 	cfg.DBName = p.Database
-	if len(p.Query) > 0 {
+	q := url.Values{}
+	for k, v := range p.Query {
+		if k != keyLoadBalance && k != keyRetryAfter {
+			q[k] = v
+		}
+	}
+	if len(q) > 0 {
 		// Let the driver parse its own parameters, so every key it
 		// documents works and an unknown or malformed one is its error.
-		parsed, err := gomysql.ParseDSN("/?" + p.Query.Encode())
+		parsed, err := gomysql.ParseDSN("/?" + q.Encode())
 		if err != nil {
 			return nil, fmt.Errorf("mysql: bad driver parameter in the URL: %w", err)
 		}
@@ -49,6 +56,23 @@ func Config(p dialects.ConnParams) (*gomysql.Config, error) {
 }
 
 func openMySQL(p dialects.ConnParams) (driver.Connector, error) {
+	if len(p.Hosts) > 1 {
+		q := url.Values{}
+		for k, v := range p.Query {
+			q[k] = v
+		}
+		p.Query = q
+		f, err := newFailover(p)
+		if err != nil {
+			return nil, err
+		}
+		return f, nil
+	}
+	for _, k := range []string{keyLoadBalance, keyRetryAfter} {
+		if p.Query.Has(k) {
+			return nil, fmt.Errorf("mysql: %s applies to a URL with several hosts (h1:p1,h2:p2)", k)
+		}
+	}
 	cfg, err := Config(p)
 	if err != nil {
 		return nil, err

@@ -1,14 +1,17 @@
 package postgresql
 
 import (
+	"context"
 	"database/sql/driver"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/go-alchemy/alchemy/dialects"
@@ -50,19 +53,89 @@ func ConnString(p dialects.ConnParams) string {
 	} else if host != "" && strings.Contains(host, ":") {
 		host = "[" + host + "]"
 	}
+	if len(p.Hosts) > 1 {
+		// pgx takes libpq's host list and tries the servers in order,
+		// honouring target_session_attrs (read-write, read-only, primary,
+		// standby, prefer-standby, any).
+		list := make([]string, len(p.Hosts))
+		for i, h := range p.Hosts {
+			list[i] = h.String()
+		}
+		host = strings.Join(list, ",")
+	}
 	u.Host = host
-	u.RawQuery = p.Query.Encode()
+	q := url.Values{}
+	for k, v := range p.Query {
+		if k != keyLoadBalance {
+			q[k] = v
+		}
+	}
+	u.RawQuery = q.Encode()
 	return u.String()
 }
 
+// keyLoadBalance is libpq's load_balance_hosts (PostgreSQL 16): "random"
+// tries the servers of a host list in random order for each new
+// connection, "disable" (the default) in the order written. pgx does not
+// read it, so alchemy does.
+const keyLoadBalance = "load_balance_hosts"
+
 func openPgx(p dialects.ConnParams) (driver.Connector, error) {
+	random := false
+	switch v := p.Query.Get(keyLoadBalance); v {
+	case "", "disable":
+	case "random":
+		random = len(p.Hosts) > 1
+	default:
+		return nil, fmt.Errorf("postgresql: %s=%q: want disable or random", keyLoadBalance, v)
+	}
 	cfg, err := pgx.ParseConfig(ConnString(p))
 	if err != nil {
 		// pgx's ParseConfigError masks the password of the string it was given.
 		return nil, fmt.Errorf("postgresql: pgx rejected the connection settings: %w", err)
 	}
+	if random {
+		return &shuffled{cfg: cfg}, nil
+	}
 	return stdlib.GetConnector(*cfg), nil
 }
+
+// shuffled connects with the servers of a host list in a new random
+// order each time (load_balance_hosts=random), so that connections
+// spread over them; pgx still skips a server that is down or fails
+// target_session_attrs.
+type shuffled struct {
+	cfg *pgx.ConnConfig
+}
+
+func (s *shuffled) Connect(ctx context.Context) (driver.Conn, error) {
+	cfg := s.cfg.Copy()
+	shuffleHosts(cfg)
+	return stdlib.GetConnector(*cfg).Connect(ctx)
+}
+
+// shuffleHosts puts cfg's servers in a random order. pgx lists each
+// server once per TLS attempt (sslmode=prefer: TLS, then plain); servers
+// are shuffled with each one's attempts kept together and in order.
+func shuffleHosts(cfg *pgx.ConnConfig) {
+	all := append([]*pgconn.FallbackConfig{{Host: cfg.Host, Port: cfg.Port, TLSConfig: cfg.TLSConfig}}, cfg.Fallbacks...)
+	var groups [][]*pgconn.FallbackConfig
+	for i, fc := range all {
+		if i > 0 && fc.Host == all[i-1].Host && fc.Port == all[i-1].Port {
+			groups[len(groups)-1] = append(groups[len(groups)-1], fc)
+			continue
+		}
+		groups = append(groups, []*pgconn.FallbackConfig{fc})
+	}
+	rand.Shuffle(len(groups), func(i, j int) { groups[i], groups[j] = groups[j], groups[i] })
+	all = all[:0]
+	for _, g := range groups {
+		all = append(all, g...)
+	}
+	cfg.Host, cfg.Port, cfg.TLSConfig, cfg.Fallbacks = all[0].Host, all[0].Port, all[0].TLSConfig, all[1:]
+}
+
+func (s *shuffled) Driver() driver.Driver { return stdlib.GetDefaultDriver() }
 
 // pgxInTransaction reads the transaction status pgx keeps from the
 // server's ReadyForQuery messages: anything but idle means a transaction
