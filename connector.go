@@ -22,6 +22,9 @@ type settings struct {
 	pool     PoolConfig
 	under    driver.Connector
 	compiler *sqlexpr.Compiler
+
+	replicas      []string // ReadReplicas: CreateEngine only
+	replicaMaxLag time.Duration
 }
 
 // PoolSize sets pool_size: how many idle connections are kept (0: no
@@ -122,13 +125,20 @@ func NewConnector(rawURL string, opts ...Option) (*Connector, error) {
 }
 
 func newConnector(u *URL, opts ...Option) (*Connector, error) {
+	c, _, err := buildConnector(u, false, opts...)
+	return c, err
+}
+
+// buildConnector makes the connector; for an engine it also returns the
+// settings the engine reads (replicas).
+func buildConnector(u *URL, engineOptions bool, opts ...Option) (*Connector, settings, error) {
 	d, err := dialects.Lookup(u.Dialect)
 	if err != nil {
-		return nil, &URLError{URL: u.String(), Msg: "cannot use the dialect", Err: err}
+		return nil, settings{}, &URLError{URL: u.String(), Msg: "cannot use the dialect", Err: err}
 	}
 	binding, err := dialects.LookupDriver(d, u.Driver)
 	if err != nil {
-		return nil, &URLError{URL: u.String(), Msg: "cannot use the driver", Err: err}
+		return nil, settings{}, &URLError{URL: u.String(), Msg: "cannot use the driver", Err: err}
 	}
 	if len(u.Hosts) > 1 {
 		// Every server of a list gets its port explicitly, so String()
@@ -138,7 +148,7 @@ func newConnector(u *URL, opts ...Option) (*Connector, error) {
 		for i := range u.Hosts {
 			if u.Hosts[i].Port == 0 {
 				if d.DefaultPort == 0 {
-					return nil, &URLError{URL: u.String(), Msg: "dialect " + d.Name + " has no servers to list"}
+					return nil, settings{}, &URLError{URL: u.String(), Msg: "dialect " + d.Name + " has no servers to list"}
 				}
 				u.Hosts[i].Port = d.DefaultPort
 			}
@@ -147,12 +157,15 @@ func newConnector(u *URL, opts ...Option) (*Connector, error) {
 	}
 	s := settings{}
 	if s.pool, err = PoolConfigFromURL(u, DefaultPoolConfig()); err != nil {
-		return nil, err
+		return nil, settings{}, err
 	}
 	for _, o := range opts {
 		if err := o(&s); err != nil {
-			return nil, err
+			return nil, settings{}, err
 		}
+	}
+	if len(s.replicas) > 0 && !engineOptions {
+		return nil, settings{}, errors.New("alchemy: ReadReplicas applies to CreateEngine, not to a driver.Connector")
 	}
 	c := &Connector{url: u, dialect: d, binding: binding, under: s.under, compiler: s.compiler}
 	if c.compiler == nil {
@@ -160,7 +173,7 @@ func newConnector(u *URL, opts ...Option) (*Connector, error) {
 	}
 	if c.under == nil {
 		if c.under, err = binding.OpenConnector(c.connParams()); err != nil {
-			return nil, &URLError{URL: u.String(), Msg: "the " + binding.Name + " driver rejected it", Err: err}
+			return nil, settings{}, &URLError{URL: u.String(), Msg: "the " + binding.Name + " driver rejected it", Err: err}
 		}
 	}
 	cfg := s.pool
@@ -171,9 +184,9 @@ func newConnector(u *URL, opts ...Option) (*Connector, error) {
 	cfg.IsServerGone = d.ServerGone
 	if c.pool, err = NewQueuePool(cfg); err != nil {
 		c.closeUnder()
-		return nil, &URLError{URL: u.String(), Msg: "bad pool settings", Err: err}
+		return nil, settings{}, &URLError{URL: u.String(), Msg: "bad pool settings", Err: err}
 	}
-	return c, nil
+	return c, s, nil
 }
 
 func (c *Connector) connParams() dialects.ConnParams {

@@ -20,6 +20,8 @@ import (
 type Engine struct {
 	connector *Connector
 	db        *sql.DB
+	replicas  *replicaSet // ReadReplicas; nil without
+	readOnly  bool        // a replica's engine: writes it gets are refused by the server
 }
 
 // CreateEngine parses url, applies opts (which override the URL's pool
@@ -28,11 +30,22 @@ type Engine struct {
 //	eng, err := alchemy.CreateEngine("postgresql://john:secret@localhost/app",
 //		alchemy.PoolSize(10), alchemy.MaxOverflow(5), alchemy.PoolRecycle(time.Hour))
 func CreateEngine(url string, opts ...Option) (*Engine, error) {
-	c, err := NewConnector(url, opts...)
+	u, err := ParseURL(url)
 	if err != nil {
 		return nil, err
 	}
-	return newEngine(c), nil
+	c, s, err := buildConnector(u, true, opts...)
+	if err != nil {
+		return nil, err
+	}
+	e := newEngine(c)
+	if len(s.replicas) > 0 {
+		if e.replicas, err = newReplicaSet(e, s, s.replicas, opts); err != nil {
+			e.Close()
+			return nil, err
+		}
+	}
+	return e, nil
 }
 
 func newEngine(c *Connector) *Engine {
@@ -64,8 +77,14 @@ func (e *Engine) String() string { return "Engine(" + e.connector.url.String() +
 // Use it after a fork, a failover or a credentials change.
 func (e *Engine) Dispose() { e.connector.pool.Dispose() }
 
-// Close closes the engine: its *sql.DB and its pool.
-func (e *Engine) Close() error { return e.db.Close() }
+// Close closes the engine: its *sql.DB and its pool, and its replicas'.
+func (e *Engine) Close() error {
+	err := e.db.Close()
+	if e.replicas != nil {
+		err = errors.Join(err, e.replicas.close())
+	}
+	return err
+}
 
 // ExecContext runs a statement on a pooled connection in autocommit mode
 // (as database/sql does), for code that takes any *sql.DB-like target.
@@ -127,8 +146,35 @@ func (e *Engine) Begin(ctx context.Context, fn func(*Conn) error) error {
 	return e.BeginWith(ctx, nil, fn)
 }
 
-// BeginWith is Begin with transaction options (isolation level, read-only).
+// BeginWith is Begin with transaction options (isolation level,
+// read-only). With [ReadReplicas], a read-only transaction runs on a
+// replica (see [Engine.Reader]); a replica that cannot be reached is
+// skipped for a while and the transaction runs on the next one, or on
+// the primary.
 func (e *Engine) BeginWith(ctx context.Context, opts *sql.TxOptions, fn func(*Conn) error) (err error) {
+	if e.replicas != nil && opts != nil && opts.ReadOnly {
+		for range len(e.replicas.members) {
+			r := e.Reader(ctx)
+			if r == e {
+				break
+			}
+			err := r.beginWith(ctx, opts, fn)
+			var ce *ConnectError
+			if errors.As(err, &ce) {
+				e.replicas.failed(r)
+				continue
+			}
+			return err
+		}
+	}
+	err = e.beginWith(ctx, opts, fn)
+	if err == nil && (opts == nil || !opts.ReadOnly) {
+		noteWrite(ctx)
+	}
+	return err
+}
+
+func (e *Engine) beginWith(ctx context.Context, opts *sql.TxOptions, fn func(*Conn) error) (err error) {
 	c, err := e.Connect(ctx)
 	if err != nil {
 		return err
@@ -281,7 +327,15 @@ func (c *Conn) ExecContext(ctx context.Context, query string, args ...any) (sql.
 		return nil, err
 	}
 	res, err := tx.ExecContext(ctx, query, args...)
-	return res, c.checkErr(err)
+	return res, c.readOnly(c.checkErr(err))
+}
+
+// readOnly wraps a write the server refused as read-only.
+func (c *Conn) readOnly(err error) error {
+	if err != nil && c.engine.Dialect().Kind(err) == dialects.KindReadOnly {
+		return &ReadOnlyError{Server: c.engine.String(), Err: err}
+	}
+	return err
 }
 
 // QueryContext runs a SQL query inside the connection's transaction.
