@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-alchemy/alchemy/dialects"
 )
@@ -22,6 +23,7 @@ type Engine struct {
 	db        *sql.DB
 	replicas  *replicaSet // ReadReplicas; nil without
 	readOnly  bool        // a replica's engine: writes it gets are refused by the server
+	closed    atomic.Bool
 }
 
 // CreateEngine parses url, applies opts (which override the URL's pool
@@ -79,6 +81,7 @@ func (e *Engine) Dispose() { e.connector.pool.Dispose() }
 
 // Close closes the engine: its *sql.DB and its pool, and its replicas'.
 func (e *Engine) Close() error {
+	e.closed.Store(true)
 	err := e.db.Close()
 	if e.replicas != nil {
 		err = errors.Join(err, e.replicas.close())
@@ -89,22 +92,40 @@ func (e *Engine) Close() error {
 // ExecContext runs a statement on a pooled connection in autocommit mode
 // (as database/sql does), for code that takes any *sql.DB-like target.
 func (e *Engine) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return e.db.ExecContext(ctx, query, args...)
+	res, err := e.db.ExecContext(ctx, query, args...)
+	return res, e.wrap(err)
 }
 
 // QueryContext runs a query on a pooled connection, as (*sql.DB).QueryContext.
 func (e *Engine) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return e.db.QueryContext(ctx, query, args...)
+	rows, err := e.db.QueryContext(ctx, query, args...)
+	return rows, e.wrap(err)
 }
 
-// QueryRowContext runs a query expected to return one row.
+// wrap gives err its kind (errors.Is(err, ErrUniqueViolation), …) and
+// turns database/sql's "database is closed" into ErrPoolClosed.
+func (e *Engine) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	if e.closed.Load() && !errors.Is(err, ErrPoolClosed) {
+		return fmt.Errorf("%w: the engine was closed (%v)", ErrPoolClosed, err)
+	}
+	return e.Dialect().Wrap(err)
+}
+
+// QueryRowContext runs a query expected to return one row. It returns
+// database/sql's *sql.Row, so the Engine can stand in for a *sql.DB; its
+// Scan errors are the driver's (classify them with [KindOf]). Conn's
+// QueryRowContext gives kinds.
 func (e *Engine) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	return e.db.QueryRowContext(ctx, query, args...)
 }
 
 // BeginTx starts a database/sql transaction on a pooled connection.
 func (e *Engine) BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error) {
-	return e.db.BeginTx(ctx, opts)
+	tx, err := e.db.BeginTx(ctx, opts)
+	return tx, e.wrap(err)
 }
 
 // Connect checks out a connection for a unit of work in SQLAlchemy's
@@ -125,9 +146,12 @@ func (e *Engine) Connect(ctx context.Context) (*Conn, error) {
 // statement sent while rows are open is refused with ErrConnBusy (the
 // transaction goes on) instead of breaking the connection.
 func (e *Engine) conn(ctx context.Context) (*sql.Conn, error) {
+	if e.closed.Load() {
+		return nil, fmt.Errorf("%w: the engine was closed", ErrPoolClosed)
+	}
 	sc, err := e.db.Conn(ctx)
 	if err != nil {
-		return nil, err
+		return nil, e.wrap(err)
 	}
 	_ = sc.Raw(func(dc any) error {
 		if cn, ok := dc.(*conn); ok {
@@ -276,7 +300,7 @@ func (c *Conn) beginLocked(ctx context.Context, opts *sql.TxOptions) error {
 	}
 	tx, err := c.sc.BeginTx(context.WithoutCancel(ctx), opts)
 	if err != nil {
-		return err
+		return c.checkErr(err)
 	}
 	c.tx = tx
 	return nil
@@ -307,14 +331,18 @@ func (c *Conn) txFor(ctx context.Context) (*sql.Tx, error) {
 	return c.tx, nil
 }
 
-// checkErr marks the Conn invalid when err means the connection is gone.
+// checkErr marks the Conn invalid when err means the connection is gone,
+// and gives err its kind (errors.Is(err, ErrUniqueViolation), …).
 func (c *Conn) checkErr(err error) error {
-	if err != nil && c.engine.Dialect().Disconnected(err) {
+	if err == nil {
+		return nil
+	}
+	if c.engine.Dialect().Disconnected(err) {
 		c.mu.Lock()
 		c.invalid = true
 		c.mu.Unlock()
 	}
-	return err
+	return c.engine.wrap(err)
 }
 
 // ExecContext runs a SQL string inside the connection's transaction,
@@ -404,9 +432,9 @@ func (c *Conn) Commit() error {
 	err := c.tx.Commit()
 	c.tx, c.savepoints = nil, nil
 	if err != nil && commitOutcomeUnknown(c.engine.Dialect(), err) {
-		return &CommitUnknownError{Err: err}
+		return &CommitUnknownError{Err: c.engine.wrap(err)}
 	}
-	return err
+	return c.engine.wrap(err)
 }
 
 // commitOutcomeUnknown reports whether a failed COMMIT may have been
@@ -445,7 +473,7 @@ func (c *Conn) Rollback() error {
 	}
 	err := c.tx.Rollback()
 	c.tx, c.savepoints = nil, nil
-	return err
+	return c.engine.wrap(err)
 }
 
 // Close rolls back an open transaction and returns the connection to the

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/go-alchemy/alchemy/dialects"
 )
 
 // Sentinel errors that callers branch on with errors.Is.
@@ -61,3 +63,29 @@ func (e *CommitUnknownError) Unwrap() error { return e.Err }
 
 // Is makes errors.Is(err, ErrCommitUnknown) true.
 func (e *CommitUnknownError) Is(target error) bool { return target == ErrCommitUnknown }
+
+// The kinds of database errors, for errors.Is on any error returned by an
+// Engine, a Conn, sqlexpr or metadata: the same test on every server.
+// errors.As still reaches the driver's own value (*pgconn.PgError,
+// *mysql.MySQLError, *sqlite.Error). The drop-in path (sql.Open) returns
+// the drivers' errors unchanged, as legacy code expects; classify those
+// with [KindOf].
+var (
+	ErrUniqueViolation      = dialects.ErrUniqueViolation
+	ErrForeignKeyViolation  = dialects.ErrForeignKeyViolation
+	ErrNotNullViolation     = dialects.ErrNotNullViolation
+	ErrCheckViolation       = dialects.ErrCheckViolation
+	ErrSerializationFailure = dialects.ErrSerializationFailure // retry the transaction (BeginRetry does)
+	ErrDeadlock             = dialects.ErrDeadlock             // retry the transaction (BeginRetry does)
+	ErrDisconnect           = dialects.ErrDisconnect           // the connection or the server is gone
+	ErrReadOnly             = dialects.ErrReadOnly             // a write on a replica, standby or READ ONLY transaction
+	ErrLockTimeout          = dialects.ErrLockTimeout
+	ErrQueryCanceled        = dialects.ErrQueryCanceled
+	ErrUndefinedTable       = dialects.ErrUndefinedTable
+	ErrSyntax               = dialects.ErrSyntax
+)
+
+// KindOf classifies any driver error — from the drop-in path too —
+// without an engine: the registered dialects each recognise their own
+// drivers' errors.
+func KindOf(err error) dialects.ErrorKind { return dialects.KindOf(err) }

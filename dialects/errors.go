@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"sort"
 )
 
 // ErrorKind is a portable meaning of a driver error, so that callers can
@@ -119,6 +120,118 @@ func (d *Dialect) Kind(err error) ErrorKind {
 	}
 	if d != nil && d.Classify != nil {
 		return d.Classify(err)
+	}
+	return KindUnknown
+}
+
+// The sentinel errors of the kinds, for errors.Is. An error returned by
+// alchemy's Engine and Conn (and by sqlexpr and metadata on them) that
+// the dialect classifies is an *Error, which matches its kind's sentinel
+// and unwraps to the driver's own error value:
+//
+//	if errors.Is(err, alchemy.ErrUniqueViolation) { … }     // any server
+//	var pgErr *pgconn.PgError; errors.As(err, &pgErr)      // the driver's detail
+var (
+	ErrDisconnect           = &kindSentinel{KindDisconnect}
+	ErrUniqueViolation      = &kindSentinel{KindUniqueViolation}
+	ErrForeignKeyViolation  = &kindSentinel{KindForeignKeyViolation}
+	ErrNotNullViolation     = &kindSentinel{KindNotNullViolation}
+	ErrCheckViolation       = &kindSentinel{KindCheckViolation}
+	ErrSerializationFailure = &kindSentinel{KindSerializationFailure}
+	ErrDeadlock             = &kindSentinel{KindDeadlock}
+	ErrUndefinedTable       = &kindSentinel{KindUndefinedTable}
+	ErrSyntax               = &kindSentinel{KindSyntax}
+	ErrQueryCanceled        = &kindSentinel{KindQueryCanceled}
+	ErrReadOnly             = &kindSentinel{KindReadOnly}
+	ErrLockTimeout          = &kindSentinel{KindLockTimeout}
+)
+
+var sentinels = map[ErrorKind]error{
+	KindDisconnect: ErrDisconnect, KindUniqueViolation: ErrUniqueViolation,
+	KindForeignKeyViolation: ErrForeignKeyViolation, KindNotNullViolation: ErrNotNullViolation,
+	KindCheckViolation: ErrCheckViolation, KindSerializationFailure: ErrSerializationFailure,
+	KindDeadlock: ErrDeadlock, KindUndefinedTable: ErrUndefinedTable, KindSyntax: ErrSyntax,
+	KindQueryCanceled: ErrQueryCanceled, KindReadOnly: ErrReadOnly, KindLockTimeout: ErrLockTimeout,
+}
+
+type kindSentinel struct{ kind ErrorKind }
+
+func (s *kindSentinel) Error() string { return "dialects: " + s.kind.String() }
+
+// Err returns the sentinel error of k (nil for KindUnknown).
+func (k ErrorKind) Err() error { return sentinels[k] }
+
+// Error is a driver error with its portable kind. Its text is the
+// driver's; errors.Is matches the kind's sentinel (ErrUniqueViolation, …)
+// and errors.As reaches the driver's error value.
+type Error struct {
+	Kind ErrorKind
+	Err  error
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+
+// Unwrap returns the driver's error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is matches the sentinel of the error's kind.
+func (e *Error) Is(target error) bool {
+	s, ok := target.(*kindSentinel)
+	return ok && s.kind == e.Kind
+}
+
+// Wrap returns err as an *Error when d classifies it, else err itself.
+// An error already wrapped is returned as it is.
+func (d *Dialect) Wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	var already *Error
+	if errors.As(err, &already) {
+		return err
+	}
+	if k := d.Kind(err); k != KindUnknown {
+		return &Error{Kind: k, Err: err}
+	}
+	return err
+}
+
+// KindOf classifies err without a dialect in hand: it asks every
+// registered dialect (each recognises only its own drivers' error
+// values), and returns the first answer that is not KindUnknown. It is
+// for errors of the drop-in path, which keeps the drivers' values as
+// they are.
+func KindOf(err error) ErrorKind {
+	if err == nil {
+		return KindUnknown
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	mu.RLock()
+	ds := make([]*Dialect, 0, len(registry))
+	for _, d := range registry {
+		if d.Name == d.Family { // variants classify as their family does
+			ds = append(ds, d)
+		}
+	}
+	mu.RUnlock()
+	sort.Slice(ds, func(i, j int) bool { return ds[i].Name < ds[j].Name })
+	for _, d := range ds {
+		if d.Classify != nil {
+			if k := d.Classify(err); k != KindUnknown {
+				return k
+			}
+		}
+	}
+	for _, d := range ds {
+		if d.Disconnected(err) {
+			return KindDisconnect
+		}
+	}
+	if errors.Is(err, driver.ErrBadConn) {
+		return KindDisconnect
 	}
 	return KindUnknown
 }
