@@ -51,6 +51,8 @@ type conn struct {
 	open       int
 	oneAtATime bool
 	rowsCache  *rowsWrap // a rows wrapper to reuse, so queries allocate none
+	stmts      stmtCache // prepared statements kept across checkouts
+	noStmts    bool      // do not cache prepared statements (a transaction pooler in front)
 }
 
 // doubt says why a connection may be inside a transaction that nobody
@@ -152,11 +154,32 @@ func (cn *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, 
 	if err := cn.statement(query); err != nil {
 		return nil, err
 	}
+	kind := txControl(query)
+	if !cn.noStmts && kind == doubtNone {
+		if cs := cn.stmts.get(query); cs != nil {
+			return &stmt{cn: cn, raw: cs.raw, cached: cs}, nil
+		}
+	}
 	st, err := prepareRaw(ctx, cn.raw, query)
 	if err != nil {
 		return nil, cn.note(ctx, err)
 	}
-	return &stmt{cn: cn, raw: st, txControl: txControl(query)}, nil
+	s := &stmt{cn: cn, raw: st, txControl: kind}
+	if !cn.noStmts && kind == doubtNone {
+		s.cached = cn.stmts.put(query, st)
+	}
+	return s, nil
+}
+
+// Unwrap returns the driver's own connection, for (*sql.Conn).Raw users
+// who need what only the driver offers: pgx's CopyFrom, modernc.org/sqlite's
+// connection functions (which follow Unwrap themselves), go-sql-driver's
+// multi-result statements. What is done on it is outside alchemy's
+// tracking, so the connection is reset with a ROLLBACK at checkin. See
+// [DriverConn].
+func (cn *conn) Unwrap() driver.Conn {
+	cn.setDoubt(doubtTxSQL)
+	return cn.raw
 }
 
 // Begin implements driver.Conn.
@@ -415,10 +438,24 @@ func (t *txWrap) Rollback() error {
 type stmt struct {
 	cn        *conn
 	raw       driver.Stmt
-	txControl doubt // what running the statement's SQL says about the session
+	txControl doubt       // what running the statement's SQL says about the session
+	cached    *cachedStmt // the cache entry raw is lent from; nil: raw is this stmt's own
+	closed    bool
 }
 
-func (s *stmt) Close() error  { return s.raw.Close() }
+// Close gives a cached statement back to its connection's cache (it stays
+// prepared on the server for the next checkout) and closes any other.
+func (s *stmt) Close() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	if s.cached != nil {
+		s.cached.lent = false
+		return nil
+	}
+	return s.raw.Close()
+}
 func (s *stmt) NumInput() int { return s.raw.NumInput() }
 
 // begin applies the connection's statement checks to one execution.

@@ -21,7 +21,8 @@ type injector struct {
 
 	mu    sync.Mutex
 	rules []*injRule
-	fired map[string]int // op → times a rule fired
+	fired    map[string]int // op → times a rule fired
+	prepared map[string]int // SQL text → times prepared on the driver (and so on the server)
 }
 
 // injRule makes the next calls of op fail with err. For "exec" and
@@ -43,7 +44,7 @@ func newInjector(t testing.TB, rawURL string) *injector {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	return &injector{under: c.Underlying(), fired: map[string]int{}}
+	return &injector{under: c.Underlying(), fired: map[string]int{}, prepared: map[string]int{}}
 }
 
 // fail adds a rule.
@@ -102,6 +103,9 @@ func (c *injConn) Prepare(q string) (driver.Stmt, error) {
 }
 
 func (c *injConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
+	c.in.mu.Lock()
+	c.in.prepared[q]++
+	c.in.mu.Unlock()
 	return c.raw.(driver.ConnPrepareContext).PrepareContext(ctx, q)
 }
 
@@ -201,3 +205,9 @@ var (
 	_ driver.QueryerContext     = (*injConn)(nil)
 	_ driver.SessionResetter    = (*injConn)(nil)
 )
+
+func (in *injector) prepares(q string) int {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.prepared[q]
+}

@@ -886,6 +886,9 @@ func (p *QueuePool) discard(pc *PooledConn) error {
 // closeConn closes pc's connection; its slot stays taken.
 func (p *QueuePool) closeConn(pc *PooledConn) error {
 	pc.state.Store(connClosed)
+	if pc.wrapper != nil {
+		pc.wrapper.stmts.closeAll() // before the connection they were prepared on
+	}
 	err := pc.conn.Close()
 	p.closes.Add(1)
 	p.emit(EventClose, pc.id, err)

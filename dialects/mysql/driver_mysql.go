@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"sort"
 	"strconv"
+	"strings"
 
 	gomysql "github.com/go-sql-driver/mysql"
 
@@ -45,7 +47,7 @@ func Config(p dialects.ConnParams) (*gomysql.Config, error) {
 	if len(q) > 0 {
 		// Let the driver parse its own parameters, so every key it
 		// documents works and an unknown or malformed one is its error.
-		parsed, err := gomysql.ParseDSN("/?" + q.Encode())
+		parsed, err := gomysql.ParseDSN("/?" + rawQuery(q))
 		if err != nil {
 			return nil, fmt.Errorf("mysql: bad driver parameter in the URL: %w", err)
 		}
@@ -53,6 +55,35 @@ func Config(p dialects.ConnParams) (*gomysql.Config, error) {
 		cfg = parsed
 	}
 	return cfg, nil
+}
+
+// rawQuery writes the driver's parameters as go-sql-driver/mysql reads
+// them: it unescapes only some values (loc, time zones), so a value such
+// as charset=none,utf8mb4 must reach it as written, not form-encoded.
+// A value holding '&' (which would end it), '/' (which the driver's DSN
+// parser takes for the database's) or '%' is query-escaped instead: the
+// driver unescapes the values where those occur (loc, time zones).
+func rawQuery(q url.Values) string {
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		for _, v := range q[k] {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(k))
+			b.WriteByte('=')
+			if strings.ContainsAny(v, "&%/") {
+				v = url.QueryEscape(v)
+			}
+			b.WriteString(v)
+		}
+	}
+	return b.String()
 }
 
 func openMySQL(p dialects.ConnParams) (driver.Connector, error) {

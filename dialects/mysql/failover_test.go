@@ -2,6 +2,7 @@ package mysql
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,5 +84,29 @@ func TestFailoverBadKeys(t *testing.T) {
 	}
 	if _, err := openMySQL(dialects.ConnParams{Host: "a", Query: url.Values{"host_retry_after": {"5"}}}); err == nil {
 		t.Error("host_retry_after on a single-host URL accepted")
+	}
+}
+
+// TestConfigKeepsValues: driver parameters reach go-sql-driver/mysql as
+// written (charset lists are comma-separated).
+func TestConfigKeepsValues(t *testing.T) {
+	cfg, err := Config(dialects.ConnParams{Host: "h", Query: url.Values{
+		"charset": {"none,utf8mb4"}, "loc": {"Europe/Berlin"}, "parseTime": {"true"}, "sql_mode": {"'ANSI_QUOTES,STRICT_ALL_TABLES'"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Params["charset"]; got != "" && got != "none,utf8mb4" {
+		t.Errorf("charset reached the driver as %q", got)
+	}
+	if cfg.Loc == nil || cfg.Loc.String() != "Europe/Berlin" || !cfg.ParseTime {
+		t.Errorf("loc %v parseTime %v", cfg.Loc, cfg.ParseTime)
+	}
+	if got := cfg.Params["sql_mode"]; got != "'ANSI_QUOTES,STRICT_ALL_TABLES'" {
+		t.Errorf("sql_mode reached the driver as %q", got)
+	}
+	dsn := cfg.FormatDSN()
+	if !strings.Contains(dsn, "charset=none,utf8mb4") && !strings.Contains(dsn, "charset=none%2Cutf8mb4") {
+		t.Logf("dsn %s", dsn)
 	}
 }

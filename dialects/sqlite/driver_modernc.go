@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -46,6 +47,17 @@ var pragmaKeys = map[string]bool{
 	"auto_vacuum": true, "recursive_triggers": true, "secure_delete": true, "case_sensitive_like": true,
 }
 
+// shorthandKeys are modernc.org/sqlite's validated DSN keys and the
+// pragma each sets.
+var shorthandKeys = map[string]string{
+	"_busy_timeout": "busy_timeout", "_timeout": "busy_timeout",
+	"_foreign_keys": "foreign_keys", "_fk": "foreign_keys",
+	"_journal_mode": "journal_mode", "_journal": "journal_mode",
+	"_synchronous": "synchronous", "_sync": "synchronous",
+	"_auto_vacuum": "auto_vacuum", "_vacuum": "auto_vacuum",
+	"_query_only": "query_only",
+}
+
 var memCounter atomic.Uint64
 
 // IsMemory reports whether database names an in-memory SQLite database.
@@ -60,6 +72,11 @@ func DSN(p dialects.ConnParams) (string, error) {
 	q := url.Values{}
 	pragmas := map[string]bool{}
 	for k, vs := range p.Query {
+		// modernc's own shorthand keys (mattn/go-sqlite3's spelling)
+		// set the pragma too: alchemy's default must not override them.
+		if pragma, ok := shorthandKeys[strings.ToLower(k)]; ok {
+			pragmas[pragma] = true
+		}
 		if pragmaKeys[strings.ToLower(k)] {
 			for _, v := range vs {
 				q.Add("_pragma", strings.ToLower(k)+"("+v+")")
@@ -106,10 +123,25 @@ func openModernc(p dialects.ConnParams) (driver.Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &connector{dsn: dsn, drv: &msqlite.Driver{}}
+	c := &connector{dsn: dsn, drv: registeredDriver()}
 	c.memory = IsMemory(p.Database, p.Query)
 	return c, nil
 }
+
+// registeredDriver returns the driver modernc.org/sqlite registers as
+// "sqlite": its package-level RegisterScalarFunction, RegisterFunction,
+// RegisterCollationUtf8 and connection hooks reach that instance only,
+// so alchemy's connections must come from it to see them.
+var registeredDriver = sync.OnceValue(func() *msqlite.Driver {
+	db, err := sql.Open("sqlite", "")
+	if err == nil {
+		defer db.Close()
+		if d, ok := db.Driver().(*msqlite.Driver); ok {
+			return d
+		}
+	}
+	return &msqlite.Driver{}
+})
 
 // connector opens modernc connections. For a memory database it keeps one
 // extra connection open from the first Connect until Close, because the

@@ -10,9 +10,16 @@ import (
 	"github.com/go-alchemy/alchemy/dialects"
 )
 
-// isDisconnect: an embedded database has no connection to lose; only
-// I/O-level failures make a connection unusable.
-func isDisconnect(err error) bool {
+// isDisconnect: an embedded database has no connection to lose. An I/O
+// error (SQLITE_IOERR, CORRUPT, NOTADB, CANTOPEN) is about the file, and
+// the connection stays usable over the driver, so it is not a disconnect:
+// treating it as one would replace every pooled connection for a full
+// disk.
+func isDisconnect(error) bool { return false }
+
+// ioError reports SQLite's I/O-level failures, after which the state of
+// the journal, and so the outcome of a COMMIT, is not known.
+func ioError(err error) bool {
 	var e *msqlite.Error
 	if errors.As(err, &e) {
 		switch e.Code() & 0xff {
@@ -62,5 +69,5 @@ func classify(err error) dialects.ErrorKind {
 // (and so of a COMMIT) is not known.
 func isServerError(err error) bool {
 	var e *msqlite.Error
-	return errors.As(err, &e) && !isDisconnect(err)
+	return errors.As(err, &e) && !ioError(err)
 }

@@ -1,0 +1,120 @@
+package alchemy
+
+import (
+	"container/list"
+	"database/sql/driver"
+)
+
+// stmtCacheSize bounds the prepared statements kept per pooled
+// connection. database/sql re-prepares a *sql.Stmt on every connection
+// it runs on, and alchemy hands database/sql a new driver connection at
+// every checkout (the QueuePool is the only pool), so without the cache
+// each execution of a prepared statement would prepare it on the server
+// again. 64 covers the statements a service prepares at start-up; a
+// program that prepares more (or prepares generated SQL) evicts the
+// least recently used, closing it on the server.
+const stmtCacheSize = 64
+
+// stmtCache keeps a pooled connection's prepared statements across
+// checkouts, keyed by SQL text. A statement is lent to one *sql.Stmt at
+// a time; a second Prepare of the same text while it is lent prepares a
+// statement of its own, which is closed on the server when database/sql
+// closes it (unless the cache has room). Only the goroutine that has the
+// connection checked out touches it, and the pool closes it with the
+// connection (closeAll).
+type stmtCache struct {
+	byQuery map[string]*list.Element // of *cachedStmt
+	lru     list.List                // front: most recently returned
+}
+
+type cachedStmt struct {
+	query string
+	raw   driver.Stmt
+	lent  bool
+}
+
+// get returns the cached statement for query, marked lent, or nil.
+func (c *stmtCache) get(query string) *cachedStmt {
+	if c.byQuery == nil {
+		return nil
+	}
+	e, ok := c.byQuery[query]
+	if !ok {
+		return nil
+	}
+	cs := e.Value.(*cachedStmt)
+	if cs.lent {
+		return nil
+	}
+	cs.lent = true
+	c.lru.MoveToFront(e)
+	return cs
+}
+
+// put takes a new statement into the cache, lent, if there is no entry
+// for its text; it reports whether it did. It may evict (and close) the
+// least recently used statement that is not lent.
+func (c *stmtCache) put(query string, raw driver.Stmt) *cachedStmt {
+	if c.byQuery == nil {
+		c.byQuery = map[string]*list.Element{}
+	}
+	if _, dup := c.byQuery[query]; dup {
+		return nil
+	}
+	if len(c.byQuery) >= stmtCacheSize {
+		for e := c.lru.Back(); e != nil; e = e.Prev() {
+			if old := e.Value.(*cachedStmt); !old.lent {
+				c.lru.Remove(e)
+				delete(c.byQuery, old.query)
+				old.raw.Close()
+				break
+			}
+		}
+		if len(c.byQuery) >= stmtCacheSize {
+			return nil // every cached statement is lent
+		}
+	}
+	cs := &cachedStmt{query: query, raw: raw, lent: true}
+	c.byQuery[query] = c.lru.PushFront(cs)
+	return cs
+}
+
+// closeAll closes every cached statement (the connection is closing).
+func (c *stmtCache) closeAll() {
+	for e := c.lru.Front(); e != nil; e = e.Next() {
+		e.Value.(*cachedStmt).raw.Close()
+	}
+	c.byQuery = nil
+	c.lru.Init()
+}
+
+// len returns the number of cached statements.
+func (c *stmtCache) len() int { return len(c.byQuery) }
+
+// DriverConn returns the underlying driver's own connection from the
+// value (*sql.Conn).Raw passes to its function — alchemy's wrapper, or
+// a driver connection already — following Unwrap() driver.Conn methods:
+//
+//	err := sqlConn.Raw(func(dc any) error {
+//		pgxConn := alchemy.DriverConn(dc).(*stdlib.Conn).Conn()
+//		_, err := pgxConn.CopyFrom(ctx, pgx.Identifier{"t"}, cols, rows)
+//		return err
+//	})
+//
+// It returns nil when dc is not a driver.Conn. Work done directly on the
+// driver connection is outside alchemy's tracking, so the connection gets
+// a ROLLBACK when it goes back to the pool.
+func DriverConn(dc any) driver.Conn {
+	c, ok := dc.(driver.Conn)
+	if !ok {
+		return nil
+	}
+	for range 16 {
+		u, ok := c.(interface{ Unwrap() driver.Conn })
+		if !ok {
+			return c
+		}
+		c = u.Unwrap()
+	}
+	return c
+}
