@@ -19,8 +19,8 @@ import (
 type injector struct {
 	under driver.Connector
 
-	mu    sync.Mutex
-	rules []*injRule
+	mu       sync.Mutex
+	rules    []*injRule
 	fired    map[string]int // op → times a rule fired
 	prepared map[string]int // SQL text → times prepared on the driver (and so on the server)
 }
