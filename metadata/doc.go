@@ -26,10 +26,12 @@
 //
 // # Targets, transactions and the existence check
 //
-// CreateAll, DropAll, Table.Create, Table.Drop and Reflect take an
-// *alchemy.Engine, or a *sql.DB, *sql.Conn or *sql.Tx opened with
-// sql.Open("alchemy", url); the dialect is found through the connection
-// (dialects.Of). Where the dialect has transactional DDL (PostgreSQL,
+// CreateAll, DropAll, Table.Create, Table.Drop, Reflect and the
+// [Inspector] take a [Target]: an *alchemy.Engine or *alchemy.Conn, or a
+// *sql.DB, *sql.Conn or *sql.Tx opened with sql.Open("alchemy", url); the
+// dialect is found through the connection (dialects.Of). A database opened
+// with another driver is an error that says so and how to open it through
+// alchemy. Where the dialect has transactional DDL (PostgreSQL,
 // SQLite) one call is one transaction, so a failure leaves nothing behind,
 // and its statements travel as one script (DDLOptions.BatchDDL); a failed
 // script is replayed statement by statement in a transaction that is rolled

@@ -22,7 +22,7 @@ import (
 // The CHECK constraints that CreateAll adds for Boolean and Enum columns
 // are recognised and folded back into the type (a SQLite VARCHAR(n)
 // restricted to a list of labels reflects as an Enum).
-func (md *MetaData) Reflect(ctx context.Context, target any, opts ...Option) error {
+func (md *MetaData) Reflect(ctx context.Context, target Target, opts ...Option) error {
 	o := buildRunOptions(opts)
 	return run(ctx, target, o, func(*dialects.Dialect) bool { return false },
 		func(ctx context.Context, d *dialects.Dialect, q *executor) error {
@@ -43,7 +43,7 @@ func (md *MetaData) Reflect(ctx context.Context, target any, opts ...Option) err
 // ReflectTable reads table name (or "schema.name") into md, with the
 // tables it references, and returns it. A table md already holds is
 // returned as it is. A missing table is an error matching ErrNoSuchTable.
-func ReflectTable(ctx context.Context, target any, md *MetaData, name string, opts ...Option) (*Table, error) {
+func ReflectTable(ctx context.Context, target Target, md *MetaData, name string, opts ...Option) (*Table, error) {
 	if err := md.Reflect(ctx, target, append(opts, Only(name))...); err != nil {
 		return nil, err
 	}

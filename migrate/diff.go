@@ -75,7 +75,7 @@ func VersionTable(name string) DiffOption { return func(o *diffOptions) { o.vers
 // go are dropped after the tables and columns). On dialects
 // without ALTER (SQLite) the changes to one table that need ALTER are
 // gathered into one [RecreateTable].
-func Diff(ctx context.Context, md *metadata.MetaData, target any, opts ...DiffOption) (*Plan, error) {
+func Diff(ctx context.Context, md *metadata.MetaData, target metadata.Target, opts ...DiffOption) (*Plan, error) {
 	o := diffOptions{versionTable: DefaultVersionTable}
 	for _, f := range opts {
 		f(&o)
