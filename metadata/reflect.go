@@ -68,21 +68,10 @@ func (md *MetaData) reflectAll(ctx context.Context, d *dialects.Dialect, cat Cat
 		if md.byKey[tableKey(schema, name)] != nil {
 			continue
 		}
-		info, err := cat.ReflectTable(ctx, q, schema, name)
+		info, err := readTableInfo(ctx, d, cat, q, md.schema, schema, name)
 		if err != nil {
-			return fmt.Errorf("metadata: reflecting %s: %w", tableKey(schema, name), err)
+			return err
 		}
-		if info == nil {
-			return fmt.Errorf("%w: %s", ErrNoSuchTable, tableKey(schema, name))
-		}
-		info.Schema = schema
-		for i := range info.ForeignKeys {
-			if info.ForeignKeys[i].RefSchema == "" && schema != md.schema {
-				info.ForeignKeys[i].RefSchema = schema
-			}
-		}
-		foldTypeChecks(d, info)
-		foldBoolDefaults(info)
 		md.Table(info.Name, info.items()...)
 		for _, fk := range info.ForeignKeys {
 			rs := fk.RefSchema
