@@ -19,6 +19,7 @@ import (
 
 	gomysql "github.com/go-sql-driver/mysql"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for the admin connection
+	_ "modernc.org/sqlite"             // the plain "sqlite" driver, for Plain
 )
 
 // Environment variables naming the test servers.
@@ -87,6 +88,30 @@ func PostgresAdmin(t testing.TB) *sql.DB {
 func MySQLAdmin(t testing.TB) *sql.DB {
 	t.Helper()
 	return open(t, "mysql", mysqlDSN(parse(t, ServerURL(t, MySQLEnv))))
+}
+
+// Plain opens the database of an alchemy URL (one that Postgres or MySQL
+// returned, or a sqlite:///path URL) with the underlying driver itself —
+// pgx, go-sql-driver/mysql or modernc.org/sqlite — so that a test checks
+// what the server holds without going through alchemy.
+func Plain(t testing.TB, alchemyURL string) *sql.DB {
+	t.Helper()
+	u := parse(t, alchemyURL)
+	switch u.Scheme {
+	case "postgresql", "postgres":
+		u.Scheme = "postgres"
+		return open(t, "pgx", u.String())
+	case "mysql", "mariadb":
+		return open(t, "mysql", mysqlDSN(u))
+	case "sqlite":
+		path := strings.TrimPrefix(u.Path, "/")
+		if path == "" || path == ":memory:" {
+			t.Fatalf("testdb: Plain cannot reach the memory database of %s", alchemyURL)
+		}
+		return open(t, "sqlite", path)
+	}
+	t.Fatalf("testdb: Plain: no plain driver for scheme %q", u.Scheme)
+	return nil
 }
 
 func mysqlDSN(u *url.URL) string {
