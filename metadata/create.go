@@ -109,7 +109,8 @@ func (md *MetaData) typeDropper(dropped []*Table, ex *Existing, checked bool) fu
 // Create creates the table with its indexes, comments and enum types.
 // Every foreign key is inline, so the tables it references must exist.
 // checkfirst is on by default here too (SQLAlchemy's Table.create has it
-// off, unlike create_all: wart 12); an existing table is left as it is.
+// off, unlike its create_all, so the same call fails on an existing
+// table there); an existing table is left as it is.
 func (t *Table) Create(ctx context.Context, target Target, opts ...Option) error {
 	if err := t.md.Err(); err != nil {
 		return err
@@ -207,7 +208,7 @@ func (md *MetaData) selectTables(keys []string) ([]*Table, error) {
 // usesEnum reports whether a column of t has the enum type name.
 func (t *Table) usesEnum(name string) bool {
 	for _, c := range t.columns {
-		if e, ok := c.typ.(*types.EnumType); ok && e.Name == name {
+		if e, ok := c.typ.(*types.EnumType); ok && !c.nonNativeEnum && e.Name == name {
 			return true
 		}
 	}

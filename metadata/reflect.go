@@ -207,7 +207,9 @@ func foldCheck(d *dialects.Dialect, ck CheckInfo, cols map[string]*ColumnInfo) b
 		if !ok || d.DDL.EnumStyle != types.EnumCheck || !allQuoted(labels) {
 			return false
 		}
-		e := types.Enum("", unquoteAll(labels)...)
+		// A named check keeps its name as the enum's: CreateAll names the
+		// check after the enum.
+		e := types.Enum(ck.Name, unquoteAll(labels)...)
 		if e.MaxLength() != s.Length {
 			return false
 		}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/go-alchemy/alchemy/dialects"
 	"github.com/go-alchemy/alchemy/metadata"
-	"github.com/go-alchemy/alchemy/types"
 )
 
 // SQL renders ops as SQL statements (without the trailing ";") for
@@ -193,7 +192,7 @@ func (r renderer) columnSpec(c *metadata.ColumnDef, modify bool) (string, error)
 	if err != nil {
 		return "", err
 	}
-	typ, err := c.Type().DDL(r.d)
+	typ, err := c.TypeDDL(r.d)
 	if err != nil {
 		return "", err
 	}
@@ -220,15 +219,27 @@ func (r renderer) columnSpec(c *metadata.ColumnDef, modify bool) (string, error)
 	if c.Comment() != "" && r.d.Features.Comments && r.d.DDL.InlineComments {
 		parts = append(parts, "COMMENT "+r.d.QuoteString(c.Comment()))
 	}
-	switch c.Type().Kind() {
-	case types.KindBoolean:
-		if !r.d.Features.NativeBoolean {
-			parts = append(parts, "CHECK ("+name+" IN (0, 1))")
+	ck, err := c.TypeCheck(r.d)
+	if err != nil {
+		return "", err
+	}
+	if ck != nil {
+		// Inline, named where it has a name: MySQL accepts a named CHECK
+		// only at table level, so there the name is left to the server
+		// rather than failing the statement.
+		n, err := ck.NameOn(r.d)
+		if err != nil {
+			return "", err
 		}
-	case types.KindEnum:
-		if e, ok := c.Type().(*types.EnumType); ok && r.d.DDL.EnumStyle == types.EnumCheck {
-			parts = append(parts, "CHECK ("+name+" IN ("+e.Labels(r.d, ", ")+"))")
+		prefix := ""
+		if n != "" && !r.d.DDL.NamedChecksAtTableLevel {
+			q, err := r.d.QuoteIdent(n)
+			if err != nil {
+				return "", err
+			}
+			prefix = "CONSTRAINT " + q + " "
 		}
+		parts = append(parts, prefix+"CHECK ("+ck.SQL()+")")
 	}
 	out := parts[:0]
 	for _, p := range parts {
@@ -320,7 +331,7 @@ func (r renderer) alterColumn(o AlterColumn) ([]string, error) {
 	}
 	var out []string
 	if o.Type {
-		typ, err := o.To.Type().DDL(r.d)
+		typ, err := o.To.TypeDDL(r.d)
 		if err != nil {
 			return nil, err
 		}
