@@ -7,8 +7,8 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"path/filepath"
 	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 
