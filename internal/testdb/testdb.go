@@ -131,9 +131,7 @@ func parse(t testing.TB, raw string) *url.URL {
 	t.Helper()
 	// The alchemy URLs used for tests are plain enough for net/url once
 	// the "+driver" part is set aside.
-	scheme, rest, _ := strings.Cut(raw, "://")
-	scheme, _, _ = strings.Cut(scheme, "+")
-	u, err := url.Parse(scheme + "://" + rest)
+	u, err := parseURL(raw)
 	if err != nil {
 		t.Fatalf("testdb: cannot parse the test server URL: %v", err)
 	}
