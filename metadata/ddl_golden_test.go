@@ -892,7 +892,7 @@ func TestDropAllSQLGolden(t *testing.T) {
 		schema       func() *metadata.MetaData
 		pg, my, lite string
 	}{{
-		name:   "usealter (spec §5.8)",
+		name:   "usealter",
 		schema: useAlterSchema,
 		pg: `
 ALTER TABLE ua DROP CONSTRAINT fk_ua_ub;
