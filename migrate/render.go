@@ -224,22 +224,24 @@ func (r renderer) columnSpec(c *metadata.ColumnDef, modify bool) (string, error)
 		return "", err
 	}
 	if ck != nil {
-		// Inline, named where it has a name: MySQL accepts a named CHECK
-		// only at table level, so there the name is left to the server
-		// rather than failing the statement.
+		// Inline, named where it has a name, except a named one on a
+		// dialect that takes names only at table level (MySQL): addColumn
+		// adds that one as a clause of its own, and MODIFY leaves the
+		// table's existing one alone.
 		n, err := ck.NameOn(r.d)
 		if err != nil {
 			return "", err
 		}
-		prefix := ""
-		if n != "" && !r.d.DDL.NamedChecksAtTableLevel {
+		switch {
+		case n == "":
+			parts = append(parts, "CHECK ("+ck.SQL()+")")
+		case !r.d.DDL.NamedChecksAtTableLevel:
 			q, err := r.d.QuoteIdent(n)
 			if err != nil {
 				return "", err
 			}
-			prefix = "CONSTRAINT " + q + " "
+			parts = append(parts, "CONSTRAINT "+q+" CHECK ("+ck.SQL()+")")
 		}
-		parts = append(parts, prefix+"CHECK ("+ck.SQL()+")")
 	}
 	out := parts[:0]
 	for _, p := range parts {
@@ -259,7 +261,30 @@ func (r renderer) addColumn(o AddColumn) ([]string, error) {
 		return nil, err
 	}
 	spec, err := r.columnSpec(o.Column, false)
-	return one("ALTER TABLE "+t+" ADD COLUMN "+spec, err)
+	if err != nil {
+		return nil, err
+	}
+	named, err := r.tableLevelTypeCheck(o.Column)
+	return one("ALTER TABLE "+t+" ADD COLUMN "+spec+named, err)
+}
+
+// tableLevelTypeCheck renders ", ADD CONSTRAINT name CHECK (…)" for the
+// named CHECK a column's type brings on a dialect that takes named
+// checks only at table level (MySQL), else "".
+func (r renderer) tableLevelTypeCheck(c *metadata.ColumnDef) (string, error) {
+	if !r.d.DDL.NamedChecksAtTableLevel {
+		return "", nil
+	}
+	ck, err := c.TypeCheck(r.d)
+	if err != nil || ck == nil {
+		return "", err
+	}
+	n, err := ck.NameOn(r.d)
+	if err != nil || n == "" {
+		return "", err
+	}
+	q, err := r.d.QuoteIdent(n)
+	return ", ADD CONSTRAINT " + q + " CHECK (" + ck.SQL() + ")", err
 }
 
 // simpleAdd reports whether SQLite's ALTER TABLE … ADD COLUMN can add c:
