@@ -252,6 +252,11 @@ var ErrNotAlchemy = errors.New(`dialects: not opened through the "alchemy" drive
 
 // Of returns the dialect of target: its own Dialect method when it has
 // one, else the answer to a [Probe] sent through its ExecContext.
+//
+// A target that was opened with another driver (sql.Open("pgx", dsn),
+// say) cannot answer the probe; the error then matches [ErrNotAlchemy],
+// names the driver where the target exposes it, and says how to open the
+// database through "alchemy" instead.
 func Of(ctx context.Context, target any) (*Dialect, error) {
 	if d, ok := target.(Dialecter); ok {
 		if dl := d.Dialect(); dl != nil {
@@ -263,13 +268,36 @@ func Of(ctx context.Context, target any) (*Dialect, error) {
 		return nil, fmt.Errorf("%w: %T has neither a Dialect nor an ExecContext method", ErrNotAlchemy, target)
 	}
 	p := &Probe{}
-	if _, err := ex.ExecContext(ctx, ProbeQuery, p); err != nil {
-		return nil, fmt.Errorf("%w: the dialect probe failed: %w", ErrNotAlchemy, err)
+	_, err := ex.ExecContext(ctx, ProbeQuery, p)
+	if err == nil && p.Dialect != nil {
+		return p.Dialect, nil
 	}
-	if p.Dialect == nil {
-		return nil, ErrNotAlchemy
+	if err != nil && ctx.Err() != nil {
+		// The probe never reached a driver: the caller gave up first.
+		return nil, fmt.Errorf("dialects: finding the dialect of %T: %w", target, err)
 	}
-	return p.Dialect, nil
+	return nil, notAlchemyError(target, err)
+}
+
+// driverOf is what *sql.DB has to tell which driver opened it.
+type driverOf interface{ Driver() driver.Driver }
+
+// notAlchemyError explains a failed probe. The underlying driver's own answer
+// (pgx: "mismatched param and argument count") is kept at the end, for
+// the rare case where the cause is something else, but it is not the
+// headline: it only says that the driver did not understand the probe.
+func notAlchemyError(target any, probeErr error) error {
+	what := fmt.Sprintf("%T", target)
+	if d, ok := target.(driverOf); ok && d.Driver() != nil {
+		what = fmt.Sprintf("%T with the driver %T", target, d.Driver())
+	}
+	msg := what + "; open the database with sql.Open(\"alchemy\", url) or alchemy.CreateEngine(url), " +
+		"url being a SQLAlchemy URL such as postgresql://user@host/db (a driver.Connector of your " +
+		"own goes in with alchemy.WithConnector)"
+	if probeErr != nil {
+		return fmt.Errorf("%w: %s; the driver's answer to the dialect probe: %w", ErrNotAlchemy, msg, probeErr)
+	}
+	return fmt.Errorf("%w: %s", ErrNotAlchemy, msg)
 }
 
 // UnwrapConn returns the innermost driver connection of c, following

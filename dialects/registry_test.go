@@ -11,8 +11,18 @@ import (
 )
 
 func TestLookupNamesTheImport(t *testing.T) {
-	// This test binary registers no dialect: every known name must say
-	// which package to import.
+	// The examples (package dialects_test) import the dialect packages
+	// into this test binary: set their registrations aside, so that every
+	// known name is unregistered and must say which package to import.
+	mu.Lock()
+	saved := registry
+	registry = map[string]*Dialect{}
+	mu.Unlock()
+	t.Cleanup(func() {
+		mu.Lock()
+		registry = saved
+		mu.Unlock()
+	})
 	for name, pkg := range map[string]string{
 		"postgresql": "/dialects/postgresql", "postgres": "/dialects/postgresql",
 		"mysql": "/dialects/mysql", "mariadb": "/dialects/mysql", "sqlite": "/dialects/sqlite",

@@ -27,6 +27,8 @@ type ColumnDef struct {
 	comment       string
 	fks           []*ForeignKeyDef
 	checks        []*CheckDef
+	nonNativeEnum bool   // NativeEnum(false)
+	typeCheckName string // TypeConstraintName
 
 	err string // the first option error, reported when the table is declared
 }

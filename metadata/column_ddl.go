@@ -30,7 +30,7 @@ type columnParts struct {
 // columnSpec renders one column definition: PostgreSQL and SQLite write
 // "name TYPE [identity] [DEFAULT x] [NOT NULL] [CHECK …]", MySQL
 // "name TYPE [NOT NULL] [COMMENT '…'] [AUTO_INCREMENT | DEFAULT x] [CHECK …]"
-// (spec §6.2).
+// (SQLAlchemy's order on each).
 func (c *compiler) columnSpec(t *Table, col *ColumnDef) (string, error) {
 	p, err := c.columnParts(t, col)
 	if err != nil {
@@ -58,7 +58,7 @@ func (c *compiler) columnParts(t *Table, col *ColumnDef) (columnParts, error) {
 	if p.name, err = c.ident(col.name); err != nil {
 		return p, err
 	}
-	if p.typ, err = col.typ.DDL(c.d); err != nil {
+	if p.typ, err = col.TypeDDL(c.d); err != nil {
 		return p, err
 	}
 	if !col.Nullable() {
@@ -75,8 +75,16 @@ func (c *compiler) columnParts(t *Table, col *ColumnDef) (columnParts, error) {
 	if col.comment != "" && c.d.Features.Comments && c.d.DDL.InlineComments {
 		p.comment = "COMMENT " + c.d.QuoteString(col.comment)
 	}
-	if ck := c.typeCheck(col, p.name); ck != "" {
-		p.checks = append(p.checks, ck)
+	tc, err := col.TypeCheck(c.d)
+	if err != nil {
+		return p, err
+	}
+	if tc != nil && !c.checkAtTableLevel(tc) {
+		s, err := c.check(t, tc)
+		if err != nil {
+			return p, err
+		}
+		p.checks = append(p.checks, s)
 	}
 	for _, ck := range col.checks {
 		if c.checkAtTableLevel(ck) {
@@ -113,31 +121,14 @@ func (c *compiler) autoincrement(t *Table, col *ColumnDef, p *columnParts) error
 			return fmt.Errorf("dialect %s autoincrements only a single-column primary key (INTEGER PRIMARY KEY), not a column of a composite key", c.d.Name)
 		}
 		// Only a column declared exactly INTEGER is an alias of the rowid;
-		// BIGINT would not autoincrement (SQLAlchemy's wart 8). SQLite
+		// BIGINT would not autoincrement (SQLAlchemy writes BIGINT, and the
+		// column then never gets a value of its own). SQLite
 		// integers are 64-bit whatever the declared type.
 		p.typ = "INTEGER"
 	default:
 		return fmt.Errorf("dialect %s has no autoincrement style (%q)", c.d.Name, c.d.DDL.AutoincrementStyle)
 	}
 	return nil
-}
-
-// typeCheck returns the CHECK a type needs where the dialect lacks it
-// natively: Boolean without a boolean type, Enum in the "check" style.
-// SQLAlchemy adds none by default since 1.4 (wart 12), so a MySQL BOOL
-// column accepts 7 and a SQLite enum column any string.
-func (c *compiler) typeCheck(col *ColumnDef, quoted string) string {
-	switch col.typ.Kind() {
-	case types.KindBoolean:
-		if !c.d.Features.NativeBoolean {
-			return "CHECK (" + quoted + " IN (0, 1))"
-		}
-	case types.KindEnum:
-		if e, ok := col.typ.(*types.EnumType); ok && c.d.DDL.EnumStyle == types.EnumCheck {
-			return "CHECK (" + quoted + " IN (" + e.Labels(c.d, ", ") + "))"
-		}
-	}
-	return ""
 }
 
 // checkAtTableLevel reports whether a column's check is written as a
@@ -147,6 +138,6 @@ func (c *compiler) checkAtTableLevel(ck *CheckDef) bool {
 	if !c.d.DDL.NamedChecksAtTableLevel {
 		return false
 	}
-	name, err := c.name(nameRequest{kind: "ck", explicit: ck.name, table: ck.table, columns: []*ColumnDef{ck.column}})
+	name, err := c.name(nameRequest{kind: "ck", explicit: ck.name, table: ck.table, columns: []*ColumnDef{ck.column}, typeBound: ck.typeBound})
 	return err == nil && name != ""
 }

@@ -79,7 +79,11 @@ func OnUpdate(a string) ConstraintOption {
 }
 
 // Deferrable makes the foreign key DEFERRABLE (checked at commit when
-// also [Initially]("DEFERRED")). MySQL accepts and ignores it.
+// also [Initially]("DEFERRED")), on PostgreSQL and SQLite. MySQL and
+// MariaDB have no deferrable constraints and reject the clause, so there
+// rendering the key is a [*DDLError] naming the dialect
+// (DDLOptions.DeferrableConstraints), before anything is sent; SQLAlchemy
+// sends the clause and the server fails the CREATE TABLE.
 func Deferrable() ConstraintOption {
 	return func(o *constraintOptions) {
 		o.deferrable = true
@@ -195,6 +199,10 @@ type CheckDef struct {
 	table  *Table
 	column *ColumnDef
 	sql    string
+	// typeBound marks the check a column's type brings
+	// ([ColumnDef.TypeCheck]); a naming convention that needs
+	// %(constraint_name)s leaves it unnamed when it has no name.
+	typeBound bool
 }
 
 func (c *CheckDef) constraintName() string { return c.name }

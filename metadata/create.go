@@ -28,7 +28,7 @@ import (
 // is already a *sql.Tx: a failure leaves nothing behind. MySQL commits
 // each DDL statement, so a failure there leaves the tables created
 // before it.
-func (md *MetaData) CreateAll(ctx context.Context, target any, opts ...Option) error {
+func (md *MetaData) CreateAll(ctx context.Context, target Target, opts ...Option) error {
 	if err := md.Err(); err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (md *MetaData) CreateAll(ctx context.Context, target any, opts ...Option) e
 // On SQLite, tables of a cycle are dropped with the foreign-key checks
 // deferred to the commit. The target, checkfirst and transaction rules
 // are those of [MetaData.CreateAll].
-func (md *MetaData) DropAll(ctx context.Context, target any, opts ...Option) error {
+func (md *MetaData) DropAll(ctx context.Context, target Target, opts ...Option) error {
 	if err := md.Err(); err != nil {
 		return err
 	}
@@ -109,8 +109,9 @@ func (md *MetaData) typeDropper(dropped []*Table, ex *Existing, checked bool) fu
 // Create creates the table with its indexes, comments and enum types.
 // Every foreign key is inline, so the tables it references must exist.
 // checkfirst is on by default here too (SQLAlchemy's Table.create has it
-// off, unlike create_all: wart 12); an existing table is left as it is.
-func (t *Table) Create(ctx context.Context, target any, opts ...Option) error {
+// off, unlike its create_all, so the same call fails on an existing
+// table there); an existing table is left as it is.
+func (t *Table) Create(ctx context.Context, target Target, opts ...Option) error {
 	if err := t.md.Err(); err != nil {
 		return err
 	}
@@ -135,7 +136,7 @@ func (t *Table) Create(ctx context.Context, target any, opts ...Option) error {
 
 // Drop drops the table (only the table: its enum types stay). With
 // checkfirst (the default) a missing table is not an error.
-func (t *Table) Drop(ctx context.Context, target any, opts ...Option) error {
+func (t *Table) Drop(ctx context.Context, target Target, opts ...Option) error {
 	if err := t.md.Err(); err != nil {
 		return err
 	}
@@ -207,7 +208,7 @@ func (md *MetaData) selectTables(keys []string) ([]*Table, error) {
 // usesEnum reports whether a column of t has the enum type name.
 func (t *Table) usesEnum(name string) bool {
 	for _, c := range t.columns {
-		if e, ok := c.typ.(*types.EnumType); ok && e.Name == name {
+		if e, ok := c.typ.(*types.EnumType); ok && !c.nonNativeEnum && e.Name == name {
 			return true
 		}
 	}

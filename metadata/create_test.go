@@ -2,7 +2,9 @@ package metadata_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -273,8 +275,34 @@ func TestTableCreateAndDrop(t *testing.T) {
 }
 
 func TestCreateAllNeedsAnAlchemyTarget(t *testing.T) {
-	err := seedSchema().CreateAll(context.Background(), struct{}{})
+	// modernc.org/sqlite registers itself as "sqlite": a database opened
+	// with it directly, not through "alchemy".
+	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "plain.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	checkNotAlchemy(t, seedSchema().CreateAll(context.Background(), db), "*sqlite.Driver")
+	if err := seedSchema().CreateAll(context.Background(), nil); err == nil {
+		t.Error("CreateAll(nil target) succeeded")
+	}
+}
+
+// checkNotAlchemy checks the error for a database opened with another
+// driver: it matches ErrNotAlchemy, names the driver, and says how to
+// open the database through alchemy.
+func checkNotAlchemy(t *testing.T, err error, driverType string) {
+	t.Helper()
 	if !errors.Is(err, dialects.ErrNotAlchemy) {
 		t.Fatalf("err = %v, want ErrNotAlchemy", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{`not opened through the "alchemy" driver`, "with the driver " + driverType, `sql.Open("alchemy", url)`, "alchemy.CreateEngine(url)"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not say %q", msg, want)
+		}
+	}
+	if i := strings.Index(msg, "mismatched"); i >= 0 && i < strings.Index(msg, `sql.Open("alchemy"`) {
+		t.Errorf("error %q leads with the driver's own answer", msg)
 	}
 }

@@ -97,8 +97,10 @@ func (c *compiler) createTable(t *Table, inline func(*ForeignKeyDef) bool) (stri
 }
 
 // tableConstraints renders the primary key, then the table-level
-// constraints in declaration order, then those declared on columns in
-// column order (spec §6.1).
+// constraints in declaration order, then those that columns bring, in
+// column order as SQLAlchemy emits them: per column its UNIQUE, then
+// the CHECK its type brings and its named CHECKs where the dialect takes
+// them only at table level (MySQL), then its foreign keys.
 func (c *compiler) tableConstraints(t *Table, inline func(*ForeignKeyDef) bool) ([]string, error) {
 	var out []string
 	add := func(s string, err error) error {
@@ -117,28 +119,47 @@ func (c *compiler) tableConstraints(t *Table, inline func(*ForeignKeyDef) bool) 
 			return nil, err
 		}
 	}
-	for _, u := range t.uniques {
-		if u.fromColumn {
-			if err := add(c.unique(t, u)); err != nil {
-				return nil, err
-			}
-		}
-	}
-	for _, fk := range t.fks {
-		if fk.fromColumn && inline(fk) {
-			if err := add(c.foreignKey(fk)); err != nil {
-				return nil, err
-			}
-		}
-	}
-	for _, ck := range t.checks {
-		if ck.column != nil && c.checkAtTableLevel(ck) {
-			if err := add(c.check(t, ck)); err != nil {
-				return nil, err
-			}
+	for _, col := range t.columns {
+		if err := c.columnConstraints(t, col, inline, add); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// columnConstraints renders, through add, the table-level constraints
+// that col brings (see tableConstraints for the order).
+func (c *compiler) columnConstraints(t *Table, col *ColumnDef, inline func(*ForeignKeyDef) bool, add func(string, error) error) error {
+	for _, u := range t.uniques {
+		if u.fromColumn && len(u.columns) == 1 && u.columns[0] == col {
+			if err := add(c.unique(t, u)); err != nil {
+				return err
+			}
+		}
+	}
+	tc, err := col.TypeCheck(c.d)
+	if err != nil {
+		return err
+	}
+	checks := col.checks
+	if tc != nil {
+		checks = append([]*CheckDef{tc}, checks...)
+	}
+	for _, ck := range checks {
+		if c.checkAtTableLevel(ck) {
+			if err := add(c.check(t, ck)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, fk := range col.fks {
+		if fk.fromColumn && inline(fk) {
+			if err := add(c.foreignKey(fk)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (c *compiler) constraint(t *Table, con constraint, inline func(*ForeignKeyDef) bool) (string, error) {
@@ -189,7 +210,7 @@ func (c *compiler) check(t *Table, ck *CheckDef) (string, error) {
 	if ck.column != nil {
 		cols = []*ColumnDef{ck.column}
 	}
-	prefix, err := c.constraintPrefix(nameRequest{kind: "ck", explicit: ck.name, table: t, columns: cols})
+	prefix, err := c.constraintPrefix(nameRequest{kind: "ck", explicit: ck.name, table: t, columns: cols, typeBound: ck.typeBound})
 	return prefix + "CHECK (" + ck.sql + ")", err
 }
 
@@ -251,7 +272,7 @@ func (c *compiler) foreignKey(fk *ForeignKeyDef) (string, error) {
 
 // createIndexes renders the table's CREATE INDEX statements, sorted by
 // name so that the script is the same on every run (SQLAlchemy's order
-// follows a hash set, wart 5).
+// follows a hash set and changes between processes).
 func (c *compiler) createIndexes(t *Table) ([]string, error) {
 	type named struct{ name, sql string }
 	var out []named

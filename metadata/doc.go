@@ -26,10 +26,12 @@
 //
 // # Targets, transactions and the existence check
 //
-// CreateAll, DropAll, Table.Create, Table.Drop and Reflect take an
-// *alchemy.Engine, or a *sql.DB, *sql.Conn or *sql.Tx opened with
-// sql.Open("alchemy", url); the dialect is found through the connection
-// (dialects.Of). Where the dialect has transactional DDL (PostgreSQL,
+// CreateAll, DropAll, Table.Create, Table.Drop, Reflect and the
+// [Inspector] take a [Target]: an *alchemy.Engine or *alchemy.Conn, or a
+// *sql.DB, *sql.Conn or *sql.Tx opened with sql.Open("alchemy", url); the
+// dialect is found through the connection (dialects.Of). A database opened
+// with another driver is an error that says so and how to open it through
+// alchemy. Where the dialect has transactional DDL (PostgreSQL,
 // SQLite) one call is one transaction, so a failure leaves nothing behind,
 // and its statements travel as one script (DDLOptions.BatchDDL); a failed
 // script is replayed statement by statement in a transaction that is rolled
@@ -58,10 +60,19 @@
 // convention's, else fk_<table>_<column>_<referred table> — so DropAll can
 // drop it however it was created. [UseAlter] defers a key by hand.
 //
+// A [UseAlter] key leaves the sort on every dialect, as in SQLAlchemy:
+// where the dialect cannot ALTER it stays inline, and the tables are
+// created in declaration order.
+//
+// Inside CREATE TABLE come the columns, the primary key, the table-level
+// constraints in declaration order, then the constraints columns bring,
+// in column order: per column its UNIQUE, the CHECK its type brings where
+// that goes at table level, then its foreign keys.
+//
 // SQLite cannot ALTER TABLE … ADD CONSTRAINT, but it resolves a foreign
 // key's table only when a row is written, so there every key stays inline
 // and creation order does not matter (DDLOptions.LateForeignKeyTargets);
-// DropAll drops the tables of a cycle with "PRAGMA defer_foreign_keys =
+// DropAll drops the tables of a cycle (or joined by a UseAlter key) with "PRAGMA defer_foreign_keys =
 // ON" so that the checks run at commit, when all of them are gone. A
 // dialect with neither ability returns a [*CircularDependencyError].
 //
@@ -92,32 +103,41 @@
 //
 // # Deviations from SQLAlchemy
 //
-// Each is a wart listed in the specification (§9) or a choice documented
-// here:
+// Each fixes something SQLAlchemy gets wrong or leaves to chance, or is
+// a choice made for Go:
 //
 //   - PostgreSQL autoincrement is IDENTITY, not SERIAL: the SQL standard
 //     form recommended since PostgreSQL 10; its sequence belongs to the
 //     column (dropped with it, following the table's privileges), and BY
 //     DEFAULT still accepts explicit ids as SERIAL does.
 //   - Indexes of a table are created in name order and deferred foreign
-//     keys in table order, so the script is the same on every run (wart 5).
+//     keys in table order, so the script is the same on every run
+//     (SQLAlchemy's order follows hash sets and changes between runs).
 //   - Only the foreign keys that close a cycle are deferred, not every key
-//     of every table on it (wart 6).
+//     of every table on it.
 //   - Cycle keys are always named, so DropAll can drop them; SortedTables
-//     does not warn, DropAll does not fail for unnamed keys, and SQLite
-//     drops in order, not unsorted (wart 7).
+//     does not warn, DropAll does not fail for unnamed keys (SQLAlchemy
+//     cannot emit DROP CONSTRAINT without a name), and SQLite drops in
+//     order, not unsorted.
 //   - On SQLite a BigInteger (or SmallInteger) autoincrement key is
-//     written INTEGER so that it is the rowid alias and does autoincrement;
-//     SQLite integers are 64-bit anyway (wart 8).
+//     written INTEGER so that it is the rowid alias and does autoincrement
+//     (SQLAlchemy writes BIGINT, which never autoincrements there); SQLite
+//     integers are 64-bit anyway.
 //   - Table.Create and Table.Drop check first by default, as CreateAll
-//     does (wart 12).
-//   - Boolean on a dialect without a boolean type and Enum in SQLite's
-//     VARCHAR form get a CHECK constraint (wart 12); reflection folds it
-//     back into the type.
-//   - A named CHECK declared on a column is written at table level on
-//     MySQL, which rejects CONSTRAINT … CHECK inside a column; DEFERRABLE
-//     foreign keys are an error on MySQL, which rejects the clause
-//     (SQLAlchemy sends both and the server fails).
+//     does (SQLAlchemy's Table.create does not, and fails on an existing
+//     table).
+//   - Boolean on a dialect without a boolean type, and Enum in its VARCHAR
+//     form (SQLite, or [NativeEnum](false) anywhere), always get their
+//     CHECK constraint, as SQLAlchemy's create_constraint=True does (its
+//     default has been False since 1.4, so a MySQL BOOL column accepts 7
+//     and a SQLite enum any string). The CHECK is named after the enum, or
+//     by [TypeConstraintName], through the "ck" naming convention;
+//     reflection folds it back into the type.
+//   - A named CHECK declared on a column, or brought by its type, is
+//     written at table level on MySQL, which rejects CONSTRAINT … CHECK
+//     inside a column; DEFERRABLE foreign keys are a [*DDLError] on MySQL
+//     and MariaDB, which reject the clause (SQLAlchemy sends both and the
+//     server fails).
 //   - Types: Float is REAL (single precision) on PostgreSQL so that it
 //     reflects back as Float; JSON is JSONB on PostgreSQL; MySQL stores
 //     Text and LargeBinary as LONGTEXT and LONGBLOB (TEXT and BLOB stop at

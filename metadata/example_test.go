@@ -106,7 +106,7 @@ func ExampleMetaData_CreateAllSQL() {
 	// CREATE TABLE "order" (
 	// 	id INTEGER NOT NULL,
 	// 	"select" VARCHAR(20),
-	// 	status VARCHAR(4) CHECK (status IN ('open', 'paid')),
+	// 	status VARCHAR(4) CONSTRAINT order_status CHECK (status IN ('open', 'paid')),
 	// 	paid BOOLEAN DEFAULT 0 NOT NULL CHECK (paid IN (0, 1)),
 	// 	PRIMARY KEY (id)
 	// );

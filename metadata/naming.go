@@ -12,7 +12,8 @@ import (
 
 // defaultForeignKeyName names a foreign key that must have a name (one
 // created or dropped with ALTER TABLE) when no "fk" convention is set.
-// SQLAlchemy leaves such keys unnamed and then cannot drop them (wart 7).
+// SQLAlchemy leaves such keys unnamed and then cannot drop them: its
+// drop_all fails with "Can't emit DROP CONSTRAINT … it has no name".
 const defaultForeignKeyName = "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"
 
 var conventionToken = regexp.MustCompile(`%\((\w+)\)s`)
@@ -26,6 +27,9 @@ type nameRequest struct {
 	refTable *Table
 	refCols  []*ColumnDef
 	force    bool // the object needs a name even without a convention
+	// typeBound: a check a column's type brings, unnamed rather than an
+	// error when the convention needs %(constraint_name)s and there is none.
+	typeBound bool
 }
 
 // name returns the name of a constraint or index: the declared one, the
@@ -46,6 +50,9 @@ func (c *compiler) name(r nameRequest) (string, error) {
 			return "", nil
 		}
 		tmpl = defaultForeignKeyName
+	}
+	if r.typeBound && r.explicit == "" && strings.Contains(tmpl, "%(constraint_name)s") {
+		return "", nil
 	}
 	name, err := expand(tmpl, r)
 	if err != nil {
@@ -151,7 +158,7 @@ func (c *CheckDef) NameOn(d *dialects.Dialect) (string, error) {
 	if c.column != nil {
 		cols = []*ColumnDef{c.column}
 	}
-	return newCompiler(d, c.table.md).name(nameRequest{kind: "ck", explicit: c.name, table: c.table, columns: cols})
+	return newCompiler(d, c.table.md).name(nameRequest{kind: "ck", explicit: c.name, table: c.table, columns: cols, typeBound: c.typeBound})
 }
 
 // NameOn returns the name the index is created under on d (an index

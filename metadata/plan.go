@@ -77,7 +77,7 @@ func (c *compiler) createTableSteps(t *Table, inline func(*ForeignKeyDef) bool, 
 	if created != nil && c.d.DDL.EnumStyle == types.EnumNamed {
 		for _, col := range t.columns {
 			e, ok := col.typ.(*types.EnumType)
-			if !ok || created[e.Name] {
+			if !ok || col.nonNativeEnum || created[e.Name] {
 				continue
 			}
 			s, err := c.createEnum(t, col, e)
@@ -132,7 +132,9 @@ func (md *MetaData) dropPlan(d *dialects.Dialect, tables []*Table, dropType func
 			}
 			out = append(out, s)
 		}
-	case len(res.cyclic) > 0 && d.DDL.DeferForeignKeys != "":
+	case (len(res.cyclic) > 0 || linksByUseAlter(tables, inSet)) && d.DDL.DeferForeignKeys != "":
+		// A UseAlter key stays inline without ALTER but does not order the
+		// drop, so its check must wait for the commit too.
 		out = append(out, d.DDL.DeferForeignKeys)
 	}
 	for i := len(res.order) - 1; i >= 0; i-- {
@@ -157,7 +159,7 @@ func (c *compiler) dropEnums(tables []*Table, dropType func(string) bool) ([]str
 	for _, t := range tables {
 		for _, col := range t.columns {
 			e, ok := col.typ.(*types.EnumType)
-			if !ok || seen[e.Name] || !dropType(e.Name) {
+			if !ok || col.nonNativeEnum || seen[e.Name] || !dropType(e.Name) {
 				continue
 			}
 			seen[e.Name] = true
@@ -219,4 +221,17 @@ func script(stmts []string) string {
 		return ""
 	}
 	return strings.Join(stmts, ";\n\n") + ";\n"
+}
+
+// linksByUseAlter reports whether a UseAlter foreign key joins two
+// different tables that are both dropped.
+func linksByUseAlter(tables []*Table, inSet map[*Table]bool) bool {
+	for _, t := range tables {
+		for _, fk := range t.fks {
+			if fk.useAlter && fk.refTable != t && inSet[fk.refTable] {
+				return true
+			}
+		}
+	}
+	return false
 }

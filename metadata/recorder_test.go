@@ -19,7 +19,7 @@ import (
 // BEGIN / COMMIT / ROLLBACK), answers every query with canned rows, can
 // fail a chosen statement, and answers alchemy's dialect probe like a
 // connection opened through "alchemy". DDL tests assert the order of
-// statements on it (STYLE §8).
+// statements on it, as SQLAlchemy's test_ddlemit does.
 
 type recorder struct {
 	dialect *dialects.Dialect

@@ -22,7 +22,7 @@ import (
 // The CHECK constraints that CreateAll adds for Boolean and Enum columns
 // are recognised and folded back into the type (a SQLite VARCHAR(n)
 // restricted to a list of labels reflects as an Enum).
-func (md *MetaData) Reflect(ctx context.Context, target any, opts ...Option) error {
+func (md *MetaData) Reflect(ctx context.Context, target Target, opts ...Option) error {
 	o := buildRunOptions(opts)
 	return run(ctx, target, o, func(*dialects.Dialect) bool { return false },
 		func(ctx context.Context, d *dialects.Dialect, q *executor) error {
@@ -43,7 +43,7 @@ func (md *MetaData) Reflect(ctx context.Context, target any, opts ...Option) err
 // ReflectTable reads table name (or "schema.name") into md, with the
 // tables it references, and returns it. A table md already holds is
 // returned as it is. A missing table is an error matching ErrNoSuchTable.
-func ReflectTable(ctx context.Context, target any, md *MetaData, name string, opts ...Option) (*Table, error) {
+func ReflectTable(ctx context.Context, target Target, md *MetaData, name string, opts ...Option) (*Table, error) {
 	if err := md.Reflect(ctx, target, append(opts, Only(name))...); err != nil {
 		return nil, err
 	}
@@ -68,21 +68,10 @@ func (md *MetaData) reflectAll(ctx context.Context, d *dialects.Dialect, cat Cat
 		if md.byKey[tableKey(schema, name)] != nil {
 			continue
 		}
-		info, err := cat.ReflectTable(ctx, q, schema, name)
+		info, err := readTableInfo(ctx, d, cat, q, md.schema, schema, name)
 		if err != nil {
-			return fmt.Errorf("metadata: reflecting %s: %w", tableKey(schema, name), err)
+			return err
 		}
-		if info == nil {
-			return fmt.Errorf("%w: %s", ErrNoSuchTable, tableKey(schema, name))
-		}
-		info.Schema = schema
-		for i := range info.ForeignKeys {
-			if info.ForeignKeys[i].RefSchema == "" && schema != md.schema {
-				info.ForeignKeys[i].RefSchema = schema
-			}
-		}
-		foldTypeChecks(d, info)
-		foldBoolDefaults(info)
 		md.Table(info.Name, info.items()...)
 		for _, fk := range info.ForeignKeys {
 			rs := fk.RefSchema
@@ -218,7 +207,9 @@ func foldCheck(d *dialects.Dialect, ck CheckInfo, cols map[string]*ColumnInfo) b
 		if !ok || d.DDL.EnumStyle != types.EnumCheck || !allQuoted(labels) {
 			return false
 		}
-		e := types.Enum("", unquoteAll(labels)...)
+		// A named check keeps its name as the enum's: CreateAll names the
+		// check after the enum.
+		e := types.Enum(ck.Name, unquoteAll(labels)...)
 		if e.MaxLength() != s.Length {
 			return false
 		}

@@ -49,7 +49,8 @@ type edge struct{ child, parent int }
 // that starts from the tables in input order and follows foreign keys in
 // declaration order. Removing them leaves the graph acyclic, and they are
 // only edges that lie on a cycle, so the other foreign keys of a cyclic
-// table stay inline (SQLAlchemy defers them all, wart 6). The walk is
+// table stay inline (SQLAlchemy defers every key of such a table, even
+// those pointing outside the cycle). The walk is
 // deterministic, so the same declarations always defer the same keys.
 func (g *depGraph) backEdges() map[edge]bool {
 	const (
@@ -80,7 +81,7 @@ func (g *depGraph) backEdges() map[edge]bool {
 	return back
 }
 
-// layered sorts the tables as SQLAlchemy does (spec §5.5): each pass
+// layered sorts the tables as SQLAlchemy's sort_tables does: each pass
 // scans the remaining tables in input order and takes, as one layer,
 // every table none of whose parents remained at the start of the pass.
 // Edges in removed are ignored; the rest must be acyclic.
@@ -118,11 +119,13 @@ func (g *depGraph) ready(i int, remaining []bool, removed map[edge]bool) bool {
 }
 
 // sortTables orders tables (given in tie-break order) for creation.
-// With alter set, UseAlter foreign keys add no dependency and are
+// UseAlter foreign keys add no dependency on any dialect, as in
+// SQLAlchemy: on a dialect without ALTER (SQLite) they stay inline, and
+// the table that holds one may come first. With alter set they are
 // deferred, as are the keys that close a cycle; without it the cycle
 // keys are still reported in deferred, for the caller to decide.
 func sortTables(tables []*Table, alter bool) sortResult {
-	g := newGraph(tables, func(fk *ForeignKeyDef) bool { return alter && fk.useAlter })
+	g := newGraph(tables, func(fk *ForeignKeyDef) bool { return fk.useAlter })
 	back := g.backEdges()
 	var res sortResult
 	for _, i := range g.layered(back) {

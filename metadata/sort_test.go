@@ -14,7 +14,8 @@ import (
 	"github.com/go-alchemy/alchemy/types"
 )
 
-// specSortSchema is the example of spec §5.5: defined zeta,
+// specSortSchema is the example SQLAlchemy's layered sort is documented
+// with: defined zeta,
 // child(→parent), parent, alpha(→zeta), beta.
 func specSortSchema() *metadata.MetaData {
 	md := metadata.New()

@@ -10,11 +10,15 @@ import (
 	"github.com/go-alchemy/alchemy/dialects"
 )
 
-// execQuerier is what CreateAll, DropAll and Reflect need of a target:
-// *sql.DB, *sql.Conn and *sql.Tx opened through "alchemy", and the
-// root package's Engine.
-type execQuerier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+// Target is what CreateAll, DropAll, Table.Create, Table.Drop, Reflect
+// and the [Inspector] run on: a *sql.DB, *sql.Conn or *sql.Tx opened
+// through the "alchemy" driver, or the root package's *alchemy.Engine or
+// *alchemy.Conn. The dialect is found with dialects.Of (the target's own
+// Dialect method, else a probe only the alchemy driver answers); a
+// database opened with another driver is an error matching
+// dialects.ErrNotAlchemy that says how to open it through alchemy.
+type Target interface {
+	dialects.Execer
 	Querier
 }
 
@@ -74,7 +78,7 @@ func buildRunOptions(opts []Option) runOptions {
 // executor runs the statements of one call. It is the Querier the
 // catalog reads through, so that Echo sees catalog queries too.
 type executor struct {
-	q    execQuerier
+	q    Target
 	echo func(string)
 	// batch sends a list of statements as one multi-statement Exec; set
 	// only inside a transaction this package owns, on a dialect whose
@@ -135,17 +139,16 @@ func (e *executor) execAll(ctx context.Context, stmts []string) error {
 // (so that a failure leaves nothing behind), else on a single connection
 // where the target is a pool, else on the target itself (a *sql.Tx, or a
 // caller's own executor).
-func run(ctx context.Context, target any, o runOptions, transactional func(*dialects.Dialect) bool,
+func run(ctx context.Context, target Target, o runOptions, transactional func(*dialects.Dialect) bool,
 	fn func(ctx context.Context, d *dialects.Dialect, e *executor) error) error {
+	if target == nil {
+		return errors.New("metadata: nil target")
+	}
 	d, err := dialects.Of(ctx, target)
 	if err != nil {
 		return fmt.Errorf("metadata: %w", err)
 	}
-	base, ok := target.(execQuerier)
-	if !ok {
-		return fmt.Errorf("metadata: %T has no QueryContext method", target)
-	}
-	var pool any = base
+	var pool any = target
 	if h, ok := target.(dbHolder); ok && h.DB() != nil {
 		pool = h.DB()
 	}
@@ -167,7 +170,7 @@ func run(ctx context.Context, target any, o runOptions, transactional func(*dial
 		defer conn.Close()
 		return fn(ctx, d, &executor{q: conn, echo: o.echo})
 	}
-	return fn(ctx, d, &executor{q: base, echo: o.echo})
+	return fn(ctx, d, &executor{q: target, echo: o.echo})
 }
 
 // replay runs the statements of a failed batch one by one in a new

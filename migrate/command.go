@@ -28,6 +28,9 @@ commands:
   history                                  list the revisions, newest first
   check                                    exit 1 when the database differs from the MetaData
   sql [head|+N|ID]                         print what upgrade would run
+  stamp head|base|ID                       record a revision without running it
+                                           (stamp head after CreateAll)
+  help                                     print this text
 
 flags (before or after the command):
   -url URL   database URL (default: $ALCHEMY_URL), e.g. postgresql://user@host/db
@@ -41,12 +44,10 @@ flags (before or after the command):
 //
 //	func main() { migrate.Main(schema.MetaData) }
 //
-// The program must import the alchemy driver and the dialects:
+// The program must import the dialects it uses, which bring the
+// "alchemy" driver:
 //
-//	import (
-//		_ "github.com/go-alchemy/alchemy"
-//		_ "github.com/go-alchemy/alchemy/dialects/all"
-//	)
+//	import _ "github.com/go-alchemy/alchemy/dialects/all"
 func Main(md *metadata.MetaData) {
 	err := Run(context.Background(), md, os.Args[1:], os.Stdout)
 	switch {
@@ -110,6 +111,16 @@ func Run(ctx context.Context, md *metadata.MetaData, args []string, stdout io.Wr
 		return usageErr("no command")
 	}
 	cmd, cargs := pos[0], pos[1:]
+	if cmd == "help" {
+		if len(cargs) > 0 {
+			return usageErr("help: unexpected arguments %v", cargs)
+		}
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	if cmd == "stamp" && len(cargs) != 1 {
+		return usageErr("stamp needs one target: head, base, or a revision id")
+	}
 	m := &Migrator{MetaData: md, Dir: dir, VersionTable: vt, Log: stdout}
 	needDB := cmd != "history" && !(cmd == "revision" && !auto)
 	if needDB {
@@ -118,13 +129,13 @@ func Run(ctx context.Context, md *metadata.MetaData, args []string, stdout io.Wr
 		}
 		db, err := sql.Open("alchemy", url)
 		if err != nil {
-			return fmt.Errorf("migrate: opening %s: %w (does the program import _ \"github.com/go-alchemy/alchemy\" and the dialects?)", redact(url), err)
+			return fmt.Errorf("migrate: opening %s: %w (does the program import _ \"github.com/go-alchemy/alchemy/dialects/all\" or the dialect it uses?)", redact(url), err)
 		}
 		defer db.Close()
 		m.DB = db
 	}
 	target := ""
-	if len(cargs) > 1 || (len(cargs) > 0 && (cmd != "upgrade" && cmd != "downgrade" && cmd != "sql")) {
+	if len(cargs) > 1 || (len(cargs) > 0 && (cmd != "upgrade" && cmd != "downgrade" && cmd != "sql" && cmd != "stamp")) {
 		return usageErr("%s: unexpected arguments %v", cmd, cargs)
 	}
 	if len(cargs) == 1 {
@@ -201,6 +212,8 @@ func Run(ctx context.Context, md *metadata.MetaData, args []string, stdout io.Wr
 			fmt.Fprintf(stdout, "%s\n", o.Describe())
 		}
 		return ErrDiffers
+	case "stamp":
+		return m.Stamp(ctx, target)
 	case "sql":
 		s, err := m.UpgradeSQL(ctx, target)
 		if err != nil {

@@ -75,7 +75,7 @@ func VersionTable(name string) DiffOption { return func(o *diffOptions) { o.vers
 // go are dropped after the tables and columns). On dialects
 // without ALTER (SQLite) the changes to one table that need ALTER are
 // gathered into one [RecreateTable].
-func Diff(ctx context.Context, md *metadata.MetaData, target any, opts ...DiffOption) (*Plan, error) {
+func Diff(ctx context.Context, md *metadata.MetaData, target metadata.Target, opts ...DiffOption) (*Plan, error) {
 	o := diffOptions{versionTable: DefaultVersionTable}
 	for _, f := range opts {
 		f(&o)
@@ -256,8 +256,8 @@ func pkString(t *metadata.Table) string {
 // column compares a reflected column with its declaration.
 func (c *comparer) column(old, new *metadata.ColumnDef) (AlterColumn, bool) {
 	a := AlterColumn{From: old, To: new}
-	ot, err1 := old.Type().DDL(c.d)
-	nt, err2 := new.Type().DDL(c.d)
+	ot, err1 := old.TypeDDL(c.d)
+	nt, err2 := new.TypeDDL(c.d)
 	if err1 != nil || err2 != nil {
 		a.Type = typeString(old) != typeString(new)
 	} else {
@@ -472,9 +472,20 @@ func (c *comparer) checks(old, new *metadata.Table, to *tableOps) {
 		}
 		want[n] = ck
 	}
+	// The checks the columns' types bring (a NativeEnum(false) enum on
+	// PostgreSQL or MySQL, which reflection reads as a VARCHAR with a
+	// named CHECK) are the columns' business, not strangers to drop.
+	typeChecks := map[string]bool{}
+	for _, col := range new.Columns() {
+		if ck, err := col.TypeCheck(c.d); err == nil && ck != nil {
+			if n, err := ck.NameOn(c.d); err == nil && n != "" {
+				typeChecks[n] = true
+			}
+		}
+	}
 	have := map[string]*metadata.CheckDef{}
 	for _, ck := range old.CheckConstraints() {
-		if ck.Name() != "" {
+		if ck.Name() != "" && !typeChecks[ck.Name()] {
 			have[ck.Name()] = ck
 		}
 	}

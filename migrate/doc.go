@@ -10,8 +10,7 @@
 //	package main
 //
 //	import (
-//		_ "github.com/go-alchemy/alchemy"
-//		_ "github.com/go-alchemy/alchemy/dialects/all"
+//		_ "github.com/go-alchemy/alchemy/dialects/all" // the dialects and the "alchemy" driver
 //		"github.com/go-alchemy/alchemy/migrate"
 //
 //		"example.com/app/schema"
@@ -30,6 +29,13 @@
 //	go run ./cmd/migrate check              # exit status 1 if the database differs (CI)
 //	go run ./cmd/migrate sql head           # print what upgrade would run
 //	go run ./cmd/migrate downgrade -1       # also an id, or base
+//	go run ./cmd/migrate stamp head         # record a revision without running it
+//	go run ./cmd/migrate help
+//
+// A database whose tables CreateAll made from the MetaData (a test
+// fixture, a first deployment) is brought under migration with "stamp
+// head": the version table then names the newest revision and later
+// revisions apply on top, as with Alembic's stamp.
 //
 // The same operations are methods of [Migrator]; [Diff] and [SQL] are the
 // building blocks.

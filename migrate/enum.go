@@ -92,7 +92,8 @@ func (r renderer) enum(e *types.EnumType, create bool) ([]string, error) {
 	return []string{"CREATE TYPE " + name + " AS ENUM (" + e.Labels(r.d, ", ") + ")"}, nil
 }
 
-// enumsOf returns the named enum types the columns of md's tables use,
+// enumsOf returns the named enum types the columns of md's tables use
+// (not those declared NativeEnum(false), which are VARCHARs),
 // by name, leaving out the tables ignore names.
 func enumsOf(md *metadata.MetaData, ignore []string) map[string]*types.EnumType {
 	out := map[string]*types.EnumType{}
@@ -101,7 +102,7 @@ func enumsOf(md *metadata.MetaData, ignore []string) map[string]*types.EnumType 
 			continue
 		}
 		for _, c := range t.Columns() {
-			if e, ok := c.Type().(*types.EnumType); ok && e.Name != "" {
+			if e, ok := c.Type().(*types.EnumType); ok && e.Name != "" && c.NativeEnum() {
 				if _, seen := out[e.Name]; !seen {
 					out[e.Name] = e
 				}
@@ -131,7 +132,7 @@ func (c *comparer) compareEnums(d *dialects.Dialect, md, live *metadata.MetaData
 					continue
 				}
 				for _, col := range t.Columns() {
-					if e, ok := col.Type().(*types.EnumType); ok && e.Name == n {
+					if e, ok := col.Type().(*types.EnumType); ok && e.Name == n && col.NativeEnum() {
 						cols = append(cols, col)
 					}
 				}

@@ -65,3 +65,21 @@ func richSchema() *metadata.MetaData {
 	)
 	return md
 }
+
+// gooseVersion builds step n of a small chain whose changes never
+// rebuild a table on SQLite (compat/goose runs the same chain with goose).
+func gooseVersion(n int) *metadata.MetaData {
+	md := metadata.New()
+	items := []metadata.TableItem{
+		metadata.Column("id", types.Integer(), metadata.PrimaryKey()),
+		metadata.Column("name", types.String(50), metadata.NotNull()),
+	}
+	if n >= 2 {
+		items = append(items, metadata.Column("email", types.String(100)))
+	}
+	if n >= 3 {
+		items = append(items, metadata.Index("ix_users_name", "name"))
+	}
+	md.Table("users", items...)
+	return md
+}

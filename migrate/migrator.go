@@ -251,6 +251,84 @@ func (m *Migrator) Downgrade(ctx context.Context, target string) error {
 	return m.apply(ctx, s)
 }
 
+// Stamp records target ("head", "base", or a revision id or unique
+// prefix of one) as the database's revision without running any
+// revision, as Alembic's stamp does: "stamp head" marks a database whose
+// schema CreateAll made from the same MetaData as already up to date, so
+// that later revisions apply on top of it. It creates the version table
+// when needed and replaces whatever it held, so it also repairs a
+// version table that names a revision no longer in the directory. It
+// does not check that the schema matches (run check for that).
+func (m *Migrator) Stamp(ctx context.Context, target string) error {
+	h, err := m.History()
+	if err != nil {
+		return err
+	}
+	var to string
+	switch target {
+	case "":
+		return errors.New("migrate: stamp needs a target: head, base, or a revision id")
+	case "head":
+		if to = h.Head(); to == "" {
+			return fmt.Errorf("migrate: stamp head: %s holds no revision", m.dir())
+		}
+	case baseName:
+	default:
+		i, err := h.index(target)
+		if err != nil {
+			return err
+		}
+		to = h.Chain[i].ID
+	}
+	_, v, err := m.dialect(ctx)
+	if err != nil {
+		return err
+	}
+	if err := v.ensure(ctx, m.DB); err != nil {
+		return err
+	}
+	was, err := v.ids(ctx, m.DB)
+	if err != nil {
+		return fmt.Errorf("migrate: reading the version table: %w", err)
+	}
+	// DELETE then INSERT rather than one UPDATE: the table may be empty,
+	// or hold rows edited in by hand.
+	stmts := []string{"DELETE FROM " + v.name}
+	if to != "" {
+		stmts = append(stmts, v.setSQL("", to))
+	}
+	if err := m.stampTx(ctx, stmts); err != nil {
+		return err
+	}
+	from := baseName
+	if len(was) > 0 {
+		from = strings.Join(was, ", ")
+	}
+	m.logf("stamped %s -> %s", from, orBase(to))
+	return nil
+}
+
+// stampTx runs the version table's statements in one transaction: they
+// are plain DML, transactional on every dialect.
+func (m *Migrator) stampTx(ctx context.Context, stmts []string) error {
+	tx, err := m.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, st := range stmts {
+		if _, err := tx.ExecContext(ctx, st); err != nil {
+			if rb := tx.Rollback(); rb != nil && !errors.Is(rb, sql.ErrTxDone) {
+				err = errors.Join(err, rb)
+			}
+			return &StepError{Step: "stamp", SQL: st, Partial: false, Err: err}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate: stamp: commit: %w", err)
+	}
+	return nil
+}
+
 // UpgradeSQL returns the script Upgrade(target) would run, without
 // running it: per step, the transaction (where DDL is transactional), the
 // foreign key pragmas (on dialects without ALTER), the revision's

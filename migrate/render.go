@@ -7,7 +7,6 @@ import (
 
 	"github.com/go-alchemy/alchemy/dialects"
 	"github.com/go-alchemy/alchemy/metadata"
-	"github.com/go-alchemy/alchemy/types"
 )
 
 // SQL renders ops as SQL statements (without the trailing ";") for
@@ -193,7 +192,7 @@ func (r renderer) columnSpec(c *metadata.ColumnDef, modify bool) (string, error)
 	if err != nil {
 		return "", err
 	}
-	typ, err := c.Type().DDL(r.d)
+	typ, err := c.TypeDDL(r.d)
 	if err != nil {
 		return "", err
 	}
@@ -220,14 +219,28 @@ func (r renderer) columnSpec(c *metadata.ColumnDef, modify bool) (string, error)
 	if c.Comment() != "" && r.d.Features.Comments && r.d.DDL.InlineComments {
 		parts = append(parts, "COMMENT "+r.d.QuoteString(c.Comment()))
 	}
-	switch c.Type().Kind() {
-	case types.KindBoolean:
-		if !r.d.Features.NativeBoolean {
-			parts = append(parts, "CHECK ("+name+" IN (0, 1))")
+	ck, err := c.TypeCheck(r.d)
+	if err != nil {
+		return "", err
+	}
+	if ck != nil {
+		// Inline, named where it has a name, except a named one on a
+		// dialect that takes names only at table level (MySQL): addColumn
+		// adds that one as a clause of its own, and MODIFY leaves the
+		// table's existing one alone.
+		n, err := ck.NameOn(r.d)
+		if err != nil {
+			return "", err
 		}
-	case types.KindEnum:
-		if e, ok := c.Type().(*types.EnumType); ok && r.d.DDL.EnumStyle == types.EnumCheck {
-			parts = append(parts, "CHECK ("+name+" IN ("+e.Labels(r.d, ", ")+"))")
+		switch {
+		case n == "":
+			parts = append(parts, "CHECK ("+ck.SQL()+")")
+		case !r.d.DDL.NamedChecksAtTableLevel:
+			q, err := r.d.QuoteIdent(n)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, "CONSTRAINT "+q+" CHECK ("+ck.SQL()+")")
 		}
 	}
 	out := parts[:0]
@@ -248,7 +261,30 @@ func (r renderer) addColumn(o AddColumn) ([]string, error) {
 		return nil, err
 	}
 	spec, err := r.columnSpec(o.Column, false)
-	return one("ALTER TABLE "+t+" ADD COLUMN "+spec, err)
+	if err != nil {
+		return nil, err
+	}
+	named, err := r.tableLevelTypeCheck(o.Column)
+	return one("ALTER TABLE "+t+" ADD COLUMN "+spec+named, err)
+}
+
+// tableLevelTypeCheck renders ", ADD CONSTRAINT name CHECK (…)" for the
+// named CHECK a column's type brings on a dialect that takes named
+// checks only at table level (MySQL), else "".
+func (r renderer) tableLevelTypeCheck(c *metadata.ColumnDef) (string, error) {
+	if !r.d.DDL.NamedChecksAtTableLevel {
+		return "", nil
+	}
+	ck, err := c.TypeCheck(r.d)
+	if err != nil || ck == nil {
+		return "", err
+	}
+	n, err := ck.NameOn(r.d)
+	if err != nil || n == "" {
+		return "", err
+	}
+	q, err := r.d.QuoteIdent(n)
+	return ", ADD CONSTRAINT " + q + " CHECK (" + ck.SQL() + ")", err
 }
 
 // simpleAdd reports whether SQLite's ALTER TABLE … ADD COLUMN can add c:
@@ -320,7 +356,7 @@ func (r renderer) alterColumn(o AlterColumn) ([]string, error) {
 	}
 	var out []string
 	if o.Type {
-		typ, err := o.To.Type().DDL(r.d)
+		typ, err := o.To.TypeDDL(r.d)
 		if err != nil {
 			return nil, err
 		}

@@ -53,20 +53,8 @@ func (v versionTable) ensure(ctx context.Context, q querier) error {
 
 // current returns the recorded revision, "" for base.
 func (v versionTable) current(ctx context.Context, q querier) (string, error) {
-	rows, err := q.QueryContext(ctx, "SELECT version_num FROM "+v.name)
+	ids, err := v.ids(ctx, q)
 	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return "", err
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
 		return "", err
 	}
 	switch len(ids) {
@@ -76,6 +64,24 @@ func (v versionTable) current(ctx context.Context, q querier) (string, error) {
 		return ids[0], nil
 	}
 	return "", fmt.Errorf("migrate: the version table holds %d rows (%v); branches are not supported", len(ids), ids)
+}
+
+// ids returns every row of the table (one, or none, unless edited by hand).
+func (v versionTable) ids(ctx context.Context, q querier) ([]string, error) {
+	rows, err := q.QueryContext(ctx, "SELECT version_num FROM "+v.name)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // setSQL is the statement that moves the version from from to to ("" is

@@ -1,5 +1,5 @@
 // Package all registers every dialect that ships with alchemy
-// (PostgreSQL, MySQL/MariaDB, SQLite) and their default drivers:
+// (PostgreSQL, MySQL/MariaDB, SQLite) their default drivers and the "alchemy" database/sql driver:
 //
 //	import _ "github.com/go-alchemy/alchemy/dialects/all"
 package all

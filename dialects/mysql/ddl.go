@@ -23,7 +23,8 @@ var ddlOptions = dialects.DDLOptions{
 		"double":      "DOUBLE",
 	},
 	// CAST accepts a few type names only. Boolean has none: SQLAlchemy
-	// drops such a CAST silently; an error is better (wart 10).
+	// drops such a CAST silently, so the query means something else than
+	// it says; an error is better.
 	CastTypes: map[string]string{
 		"integer":      "SIGNED",
 		"biginteger":   "SIGNED",

@@ -1,6 +1,7 @@
 // Package mysql is alchemy's MySQL and MariaDB dialect. Importing it
 // registers "mysql" and "mariadb" together with their default driver,
-// go-sql-driver/mysql:
+// go-sql-driver/mysql, and the "alchemy" database/sql driver, so this one import
+// is all sql.Open needs:
 //
 //	import _ "github.com/go-alchemy/alchemy/dialects/mysql"
 //

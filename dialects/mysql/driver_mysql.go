@@ -11,6 +11,10 @@ import (
 
 	gomysql "github.com/go-sql-driver/mysql"
 
+	// The "alchemy" database/sql driver, so that importing this package
+	// alone makes sql.Open("alchemy", url) work. The root package never
+	// imports a dialect package, so this adds no cycle.
+	_ "github.com/go-alchemy/alchemy"
 	"github.com/go-alchemy/alchemy/dialects"
 )
 

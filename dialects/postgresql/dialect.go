@@ -1,6 +1,7 @@
 // Package postgresql is alchemy's PostgreSQL dialect. Importing it
 // registers the dialect under "postgresql" (alias "postgres") together
-// with its default driver, jackc/pgx/v5 through its database/sql adapter:
+// with its default driver, jackc/pgx/v5 through its database/sql adapter, and the "alchemy" database/sql driver, so this
+// one import is all sql.Open needs:
 //
 //	import _ "github.com/go-alchemy/alchemy/dialects/postgresql"
 //

@@ -14,6 +14,10 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	// The "alchemy" database/sql driver, so that importing this package
+	// alone makes sql.Open("alchemy", url) work. The root package never
+	// imports a dialect package, so this adds no cycle.
+	_ "github.com/go-alchemy/alchemy"
 	"github.com/go-alchemy/alchemy/dialects"
 )
 

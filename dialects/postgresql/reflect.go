@@ -325,3 +325,26 @@ func parseDefault(s string) *metadata.ServerDefaultDef {
 	}
 	return &metadata.ServerDefaultDef{Kind: metadata.DefaultExpr, Text: s}
 }
+
+var _ metadata.EnumCatalog = catalog{}
+
+// Enums lists the schema's enum types with their labels in sort order.
+func (catalog) Enums(ctx context.Context, q metadata.Querier, schema string) ([]metadata.EnumInfo, error) {
+	rows, err := q.QueryContext(ctx, "SELECT t.typname, string_agg(e.enumlabel, chr(31) ORDER BY e.enumsortorder)"+
+		" FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"+
+		" JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid"+
+		" WHERE t.typtype = 'e' AND "+schemaCond(schema)+" GROUP BY t.typname ORDER BY t.typname")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []metadata.EnumInfo
+	for rows.Next() {
+		var name, labels string
+		if err := rows.Scan(&name, &labels); err != nil {
+			return nil, err
+		}
+		out = append(out, metadata.EnumInfo{Schema: schema, Name: name, Labels: split(labels)})
+	}
+	return out, rows.Err()
+}

@@ -1,6 +1,7 @@
 // Package sqlite is alchemy's SQLite dialect. Importing it registers
 // "sqlite" together with its default driver, the pure-Go modernc.org/sqlite
-// (no cgo):
+// (no cgo), and the "alchemy" database/sql driver, so this one import is
+// all sql.Open needs:
 //
 //	import _ "github.com/go-alchemy/alchemy/dialects/sqlite"
 //

@@ -13,6 +13,10 @@ import (
 
 	msqlite "modernc.org/sqlite"
 
+	// The "alchemy" database/sql driver, so that importing this package
+	// alone makes sql.Open("alchemy", url) work. The root package never
+	// imports a dialect package, so this adds no cycle.
+	_ "github.com/go-alchemy/alchemy"
 	"github.com/go-alchemy/alchemy/dialects"
 )
 

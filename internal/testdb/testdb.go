@@ -19,7 +19,7 @@ import (
 
 	gomysql "github.com/go-sql-driver/mysql"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for the admin connection
-	_ "modernc.org/sqlite"             // the "sqlite" driver, for Plain
+	_ "modernc.org/sqlite"             // the plain "sqlite" driver, for Plain
 )
 
 // Environment variables naming the test servers.
@@ -107,9 +107,7 @@ func parse(t testing.TB, raw string) *url.URL {
 	t.Helper()
 	// The alchemy URLs used for tests are plain enough for net/url once
 	// the "+driver" part is set aside.
-	scheme, rest, _ := strings.Cut(raw, "://")
-	scheme, _, _ = strings.Cut(scheme, "+")
-	u, err := url.Parse(scheme + "://" + rest)
+	u, err := parseURL(raw)
 	if err != nil {
 		t.Fatalf("testdb: cannot parse the test server URL: %v", err)
 	}

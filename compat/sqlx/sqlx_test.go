@@ -1,11 +1,47 @@
-package alchemy_test
+// Package sqlx checks that jmoiron/sqlx works over a *sql.DB opened with
+// "alchemy". It is in the compat module so that sqlx stays out of the
+// library's go.mod.
+package sqlx_test
 
 import (
 	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
+
+	_ "github.com/go-alchemy/alchemy/dialects/all"
+	"github.com/go-alchemy/alchemy/internal/testdb"
 )
+
+type target struct {
+	name string
+	alc  *sql.DB
+}
+
+// targets opens a fresh database with "alchemy" on each available
+// server, and on a SQLite file.
+func targets(t *testing.T) []target {
+	t.Helper()
+	open := func(url string) *sql.DB {
+		db, err := sql.Open("alchemy", url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	var out []target
+	if os.Getenv(testdb.PostgresEnv) != "" {
+		out = append(out, target{"postgresql", open(testdb.Postgres(t))})
+	}
+	if os.Getenv(testdb.MySQLEnv) != "" {
+		out = append(out, target{"mariadb", open(testdb.MySQL(t) + "?parseTime=true")})
+	}
+	return append(out, target{"sqlite", open("sqlite:///" + filepath.Join(t.TempDir(), "sqlx.db"))})
+}
 
 // TestSQLXOverAlchemy: sqlx, layered on a *sql.DB opened with "alchemy",
 // binds, scans into structs and runs named statements as it does over the
@@ -18,7 +54,7 @@ func TestSQLXOverAlchemy(t *testing.T) {
 	}
 	ctx := context.Background()
 	bindNames := map[string]string{"postgresql": "pgx", "mariadb": "mysql", "sqlite": "sqlite"}
-	for _, tg := range nativeTargets(t) {
+	for _, tg := range targets(t) {
 		t.Run(tg.name, func(t *testing.T) {
 			db := sqlx.NewDb(tg.alc, bindNames[tg.name])
 			db.MustExecContext(ctx, "CREATE TABLE sqlx_people (id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL, email VARCHAR(80))")

@@ -1,9 +1,9 @@
-// Package benchmarks compares building and compiling one statement with
+// Package builders compares building and compiling one statement with
 // alchemy's sqlexpr, goqu and squirrel. It lives apart from sqlexpr's
 // tests so that their fixtures (package-level tables, golden cases, the
 // fuzz corpus) are not in the binary: the benchmark allocates, and every
 // GC cycle scans a test binary's globals, which moved its figures by 6–9%.
-package benchmarks_test
+package builders_test
 
 // Benchmarks of building and compiling one statement, the same in every
 // library:
@@ -14,7 +14,7 @@ package benchmarks_test
 //	ORDER BY users.id LIMIT 10
 //
 // TestBenchmarkStatements logs the text and arguments each produces.
-// Run: go test ./sqlexpr/benchmarks -run '^$' -bench BuildCompile -benchmem -count 10
+// Run: go -C compat test ./builders -run '^$' -bench BuildCompile -benchmem -count 10
 
 import (
 	"testing"

@@ -1,15 +1,75 @@
-package alchemy
+// Package pool compares alchemy's QueuePool with jackc/puddle and
+// database/sql's own pool on a connection that does nothing, so that
+// the figures are the pools' own cost. It is in the compat module so
+// that puddle stays out of the library's go.mod.
+//
+//	go -C compat test ./pool -run '^$' -bench 'Checkout|Fairness' -benchmem -count 5
+package pool_test
 
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/puddle/v2"
+
+	"github.com/go-alchemy/alchemy"
 )
+
+// fakeConn is a connection that does nothing: opening, pinging and
+// closing it cost nothing, so a benchmark measures the pool.
+type fakeConn struct{}
+
+var errUnsupported = errors.New("fake connection: not supported")
+
+func (*fakeConn) Prepare(string) (driver.Stmt, error) { return nil, errUnsupported }
+func (*fakeConn) Begin() (driver.Tx, error)           { return nil, errUnsupported }
+func (*fakeConn) Close() error                        { return nil }
+
+func dial(context.Context) (driver.Conn, error) { return &fakeConn{}, nil }
+
+// fakeConnector opens fake connections for database/sql.
+type fakeConnector struct{}
+
+func (fakeConnector) Connect(ctx context.Context) (driver.Conn, error) { return dial(ctx) }
+func (fakeConnector) Driver() driver.Driver                            { return fakeSQLDriver{} }
+
+type fakeSQLDriver struct{}
+
+func (fakeSQLDriver) Open(string) (driver.Conn, error) { return &fakeConn{}, nil }
+
+// poolCfg is alchemy's default pool configuration with size, overflow
+// and timeout set, dialing fake connections.
+func poolCfg(size, overflow int, timeout time.Duration) alchemy.PoolConfig {
+	cfg := alchemy.DefaultPoolConfig()
+	cfg.Size, cfg.MaxOverflow, cfg.Timeout = size, overflow, timeout
+	cfg.Dial = dial
+	return cfg
+}
+
+func newPool(b *testing.B, cfg alchemy.PoolConfig) *alchemy.QueuePool {
+	b.Helper()
+	p, err := alchemy.NewQueuePool(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { p.Close() })
+	return p
+}
+
+func mustGet(b *testing.B, p *alchemy.QueuePool) *alchemy.PooledConn {
+	b.Helper()
+	pc, err := p.Get(context.Background())
+	if err != nil {
+		b.Fatalf("Get: %v", err)
+	}
+	return pc
+}
 
 // benchPool is one pool under comparison: get checks a connection out
 // and returns the function that gives it back.
@@ -30,14 +90,11 @@ var benchPools = []struct {
 }
 
 func newBenchQueuePool(b *testing.B, max, warm int) benchPool {
-	d := &fakeDriver{}
-	cfg := poolCfg(max, 0, time.Minute)
-	cfg.Dial = d.Dial
-	p, err := NewQueuePool(cfg)
+	p, err := alchemy.NewQueuePool(poolCfg(max, 0, time.Minute))
 	if err != nil {
 		b.Fatal(err)
 	}
-	var out []*PooledConn
+	var out []*alchemy.PooledConn
 	for range warm {
 		out = append(out, mustGet(b, p))
 	}
@@ -57,10 +114,9 @@ func newBenchQueuePool(b *testing.B, max, warm int) benchPool {
 }
 
 func newBenchPuddle(b *testing.B, max, warm int) benchPool {
-	d := &fakeDriver{}
 	p, err := puddle.NewPool(&puddle.Config[*fakeConn]{
 		Constructor: func(ctx context.Context) (*fakeConn, error) {
-			c, err := d.Dial(ctx)
+			c, err := dial(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -96,7 +152,7 @@ func newBenchPuddle(b *testing.B, max, warm int) benchPool {
 }
 
 func newBenchDatabaseSQL(b *testing.B, max, warm int) benchPool {
-	db := sql.OpenDB(fakeConnector{&fakeDriver{}})
+	db := sql.OpenDB(fakeConnector{})
 	db.SetMaxOpenConns(max)
 	db.SetMaxIdleConns(max)
 	var out []*sql.Conn
@@ -129,7 +185,7 @@ func BenchmarkCheckout(b *testing.B) {
 	ctx := context.Background()
 	b.Run("QueuePool", func(b *testing.B) {
 		cfg := poolCfg(8, 0, time.Minute)
-		p, _ := newFakePool(b, cfg)
+		p := newPool(b, cfg)
 		mustGet(b, p).Release()
 		b.ReportAllocs()
 		for b.Loop() {
@@ -142,7 +198,7 @@ func BenchmarkCheckout(b *testing.B) {
 	})
 	b.Run("puddle", func(b *testing.B) {
 		p, err := puddle.NewPool(&puddle.Config[*fakeConn]{
-			Constructor: func(context.Context) (*fakeConn, error) { return &fakeConn{d: &fakeDriver{}}, nil },
+			Constructor: func(context.Context) (*fakeConn, error) { return &fakeConn{}, nil },
 			Destructor:  func(*fakeConn) {},
 			MaxSize:     8,
 		})
@@ -162,7 +218,7 @@ func BenchmarkCheckout(b *testing.B) {
 		}
 	})
 	b.Run("database-sql", func(b *testing.B) {
-		db := sql.OpenDB(fakeConnector{&fakeDriver{}})
+		db := sql.OpenDB(fakeConnector{})
 		defer db.Close()
 		db.SetMaxIdleConns(100)
 		c, _ := db.Conn(ctx)
@@ -184,8 +240,8 @@ func BenchmarkCheckout(b *testing.B) {
 func BenchmarkCheckoutParallel(b *testing.B) {
 	const max, warm = 64, 16
 	b.Run("QueuePool", func(b *testing.B) {
-		p, _ := newFakePool(b, poolCfg(max, 0, time.Minute))
-		var out []*PooledConn
+		p := newPool(b, poolCfg(max, 0, time.Minute))
+		var out []*alchemy.PooledConn
 		for range warm {
 			out = append(out, mustGet(b, p))
 		}
@@ -208,7 +264,7 @@ func BenchmarkCheckoutParallel(b *testing.B) {
 	})
 	b.Run("puddle", func(b *testing.B) {
 		p, err := puddle.NewPool(&puddle.Config[*fakeConn]{
-			Constructor: func(context.Context) (*fakeConn, error) { return &fakeConn{d: &fakeDriver{}}, nil },
+			Constructor: func(context.Context) (*fakeConn, error) { return &fakeConn{}, nil },
 			Destructor:  func(*fakeConn) {},
 			MaxSize:     max,
 		})
@@ -239,7 +295,7 @@ func BenchmarkCheckoutParallel(b *testing.B) {
 		})
 	})
 	b.Run("database-sql", func(b *testing.B) {
-		db := sql.OpenDB(fakeConnector{&fakeDriver{}})
+		db := sql.OpenDB(fakeConnector{})
 		defer db.Close()
 		db.SetMaxIdleConns(max)
 		var out []*sql.Conn
@@ -347,7 +403,7 @@ func BenchmarkCheckoutContended(b *testing.B) {
 		timeout time.Duration
 	}{{"QueuePool/timeout=30s", 30 * time.Second}, {"QueuePool/timeout=none", time.Duration(1<<63 - 1)}} {
 		b.Run(tc.name, func(b *testing.B) {
-			p, _ := newFakePool(b, poolCfg(conns, 0, tc.timeout))
+			p := newPool(b, poolCfg(conns, 0, tc.timeout))
 			a, c := mustGet(b, p), mustGet(b, p)
 			a.Release()
 			c.Release()
