@@ -63,6 +63,12 @@ func PoolUseLIFO(on bool) Option {
 	return func(s *settings) error { s.pool.UseLIFO = on; return nil }
 }
 
+// WithPoolClass sets the pool class (URL key poolclass): QueuePoolClass,
+// NullPool or StaticPool.
+func WithPoolClass(c PoolClass) Option {
+	return func(s *settings) error { s.pool.Class = c; return nil }
+}
+
 // PoolResetOnReturn sets pool_reset_on_return.
 func PoolResetOnReturn(m ResetMode) Option {
 	return func(s *settings) error { s.pool.ResetOnReturn = m; return nil }

@@ -102,9 +102,57 @@ type PoolEvent struct {
 	Err    error  // EventInvalidate: why; EventClose: the driver's Close error
 }
 
+// PoolClass is SQLAlchemy's poolclass: how connections are kept.
+type PoolClass int
+
+const (
+	// QueuePoolClass keeps up to Size idle connections and opens up to
+	// MaxOverflow more on demand (the default).
+	QueuePoolClass PoolClass = iota
+	// NullPool keeps no connection: every checkout opens one and every
+	// checkin closes it, with no limit on how many are open. It is for a
+	// pooler that already sits in front of the server (PgBouncer,
+	// RDS Proxy) when the program should hold no idle connections of its
+	// own, and for programs that fork.
+	NullPool
+	// StaticPool keeps exactly one connection for the engine's life
+	// (Size 1, no overflow, never recycled): every checkout waits for it.
+	// It is for tests and for one SQLite memory database. Unlike
+	// SQLAlchemy's, it does not hand the one connection to two users at
+	// once: database/sql connections are not safe for that.
+	StaticPool
+)
+
+// ParsePoolClass reads the URL key poolclass: "queue" (or "QueuePool"),
+// "null" ("NullPool") or "static" ("StaticPool").
+func ParsePoolClass(s string) (PoolClass, error) {
+	switch strings.ToLower(s) {
+	case "queue", "queuepool":
+		return QueuePoolClass, nil
+	case "null", "nullpool":
+		return NullPool, nil
+	case "static", "staticpool":
+		return StaticPool, nil
+	}
+	return 0, fmt.Errorf("unknown pool class %q (want queue, null or static)", s)
+}
+
+func (c PoolClass) String() string {
+	switch c {
+	case NullPool:
+		return "NullPool"
+	case StaticPool:
+		return "StaticPool"
+	}
+	return "QueuePool"
+}
+
 // PoolConfig configures a [QueuePool]. The zero value is not the
 // default: start from [DefaultPoolConfig].
 type PoolConfig struct {
+	// Class is the pool class: QueuePoolClass (the default), NullPool or
+	// StaticPool, which set Size and MaxOverflow as they need.
+	Class PoolClass
 	// Size is pool_size: the most idle connections kept. 0 means no
 	// limit (SQLAlchemy 2.0): MaxOverflow is ignored, checkout never
 	// waits and returned connections are never closed.
@@ -191,6 +239,8 @@ func (cfg *PoolConfig) validate() error {
 		return fmt.Errorf("alchemy: invalid PoolConfig.Timeout %v: must be >= 0 (0 = fail at once when at capacity)", cfg.Timeout)
 	case cfg.ResetOnReturn < ResetRollback || cfg.ResetOnReturn > ResetNone:
 		return fmt.Errorf("alchemy: invalid PoolConfig.ResetOnReturn %v: must be ResetRollback, ResetCommit or ResetNone", cfg.ResetOnReturn)
+	case cfg.Class < QueuePoolClass || cfg.Class > StaticPool:
+		return fmt.Errorf("alchemy: invalid PoolConfig.Class %d", cfg.Class)
 	case cfg.Dial == nil:
 		return errors.New("alchemy: invalid PoolConfig.Dial <nil>: a dial function is required")
 	}
@@ -286,6 +336,12 @@ type QueuePool struct {
 func NewQueuePool(cfg PoolConfig) (*QueuePool, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
+	}
+	switch cfg.Class {
+	case NullPool:
+		cfg.Size, cfg.MaxOverflow = 0, -1 // no limit, as SQLAlchemy's NullPool
+	case StaticPool:
+		cfg.Size, cfg.MaxOverflow, cfg.Recycle = 1, 0, 0
 	}
 	p := &QueuePool{cfg: cfg, maxOpen: cfg.Size + cfg.MaxOverflow, now: time.Now}
 	if cfg.Size == 0 || cfg.MaxOverflow == -1 {
@@ -840,7 +896,7 @@ func (p *QueuePool) reset(pc *PooledConn) bool {
 // or to the idle list if there is room, or is closed.
 func (p *QueuePool) checkin(pc *PooledConn) {
 	p.mu.Lock()
-	if !p.closed.Load() && pc.gen == p.gen.Load() {
+	if !p.closed.Load() && pc.gen == p.gen.Load() && p.cfg.Class != NullPool {
 		if w := p.waiters.popFront(); w != nil {
 			pc.state.Store(connOut)
 			w.ch <- poolGrant{pc: pc, stale: pc.id <= p.invalidMark}
@@ -950,6 +1006,10 @@ func (p *QueuePool) Close() error {
 // Status returns SQLAlchemy's status line, for example
 // "Pool size: 5  Connections in pool: 0 Current Overflow: -5 Current Checked out connections: 0".
 func (p *QueuePool) Status() string {
+	switch p.cfg.Class {
+	case NullPool, StaticPool:
+		return p.cfg.Class.String() // as SQLAlchemy's status() says
+	}
 	s := p.Stats()
 	return fmt.Sprintf("Pool size: %d  Connections in pool: %d Current Overflow: %d Current Checked out connections: %d",
 		s.Size, s.Idle, s.Overflow, s.CheckedOut)

@@ -359,11 +359,12 @@ const (
 	keyPoolPrePing   = "pool_pre_ping"
 	keyPoolUseLIFO   = "pool_use_lifo"
 	keyPoolResetMode = "pool_reset_on_return"
+	keyPoolClass     = "poolclass"
 )
 
 var poolKeys = map[string]bool{
 	keyPoolSize: true, keyMaxOverflow: true, keyPoolTimeout: true, keyPoolRecycle: true,
-	keyPoolPrePing: true, keyPoolUseLIFO: true, keyPoolResetMode: true,
+	keyPoolPrePing: true, keyPoolUseLIFO: true, keyPoolResetMode: true, keyPoolClass: true,
 }
 
 // DriverQuery returns the query keys meant for the underlying driver:
@@ -388,6 +389,7 @@ func (u *URL) DriverQuery() url.Values {
 //	pool_pre_ping         false test each connection at checkout and replace it if dead
 //	pool_use_lifo         false reuse the most recently returned connection first
 //	pool_reset_on_return  rollback  rollback | commit | none
+//	poolclass             queue  queue | null (NullPool) | static (StaticPool)
 //
 // An unknown key that starts with "pool_" is an error rather than being
 // passed to the driver, so a misspelt setting never goes unnoticed.
@@ -465,6 +467,12 @@ func applyPoolKey(cfg *PoolConfig, key, v string) error {
 			return err
 		}
 		cfg.ResetOnReturn = m
+	case keyPoolClass:
+		c, err := ParsePoolClass(v)
+		if err != nil {
+			return err
+		}
+		cfg.Class = c
 	}
 	return nil
 }
