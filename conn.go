@@ -2,6 +2,7 @@ package alchemy
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -194,6 +195,9 @@ func (cn *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, 
 	}
 	var tx driver.Tx
 	var err error
+	if opts.Isolation == driver.IsolationLevel(sql.LevelDefault) && cn.c.isolation != sql.LevelDefault {
+		opts.Isolation = driver.IsolationLevel(cn.c.isolation) // the engine's isolation_level
+	}
 	if b, ok := cn.raw.(driver.ConnBeginTx); ok {
 		tx, err = b.BeginTx(ctx, opts)
 	} else {

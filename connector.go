@@ -2,10 +2,12 @@ package alchemy
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -25,6 +27,7 @@ type settings struct {
 
 	replicas      []string // ReadReplicas: CreateEngine only
 	replicaMaxLag time.Duration
+	isolation     sql.IsolationLevel // isolation_level: for transactions begun without one
 }
 
 // PoolSize sets pool_size: how many idle connections are kept (0: no
@@ -61,6 +64,41 @@ func PoolPrePing(on bool) Option {
 // returned connection first, so surplus ones can age out server-side.
 func PoolUseLIFO(on bool) Option {
 	return func(s *settings) error { s.pool.UseLIFO = on; return nil }
+}
+
+// IsolationLevel sets SQLAlchemy's engine-wide isolation_level: the level
+// of every transaction begun without one — through an Engine, a Conn, or
+// the drop-in *sql.DB (db.BeginTx with nil options or LevelDefault). URL
+// key isolation_level (SERIALIZABLE, REPEATABLE READ, READ COMMITTED,
+// READ UNCOMMITTED; '_' or '+' for the space).
+func IsolationLevel(level sql.IsolationLevel) Option {
+	return func(s *settings) error {
+		if level < sql.LevelDefault || level > sql.LevelLinearizable {
+			return fmt.Errorf("alchemy: IsolationLevel(%d): not a database/sql isolation level", level)
+		}
+		s.isolation = level
+		return nil
+	}
+}
+
+// ParseIsolationLevel reads an isolation level as SQLAlchemy spells it.
+func ParseIsolationLevel(v string) (sql.IsolationLevel, error) {
+	norm := strings.ToUpper(strings.NewReplacer("_", " ", "+", " ", "-", " ").Replace(strings.TrimSpace(v)))
+	switch norm {
+	case "SERIALIZABLE":
+		return sql.LevelSerializable, nil
+	case "REPEATABLE READ":
+		return sql.LevelRepeatableRead, nil
+	case "READ COMMITTED":
+		return sql.LevelReadCommitted, nil
+	case "READ UNCOMMITTED":
+		return sql.LevelReadUncommitted, nil
+	case "SNAPSHOT":
+		return sql.LevelSnapshot, nil
+	case "AUTOCOMMIT":
+		return 0, errors.New(`isolation_level AUTOCOMMIT is not a transaction level here: statements through eng.ExecContext or the drop-in *sql.DB already autocommit`)
+	}
+	return 0, fmt.Errorf("unknown isolation level %q (want SERIALIZABLE, REPEATABLE READ, READ COMMITTED or READ UNCOMMITTED)", v)
 }
 
 // WithPoolClass sets the pool class (URL key poolclass): QueuePoolClass,
@@ -115,6 +153,8 @@ type Connector struct {
 	closeErr  error
 
 	resetAlways bool // tests: ROLLBACK at every checkin (SQLAlchemy's behaviour), for comparison
+
+	isolation sql.IsolationLevel // isolation_level for transactions begun without one
 }
 
 // NewConnector parses rawURL and prepares a connector and its pool; it
@@ -173,7 +213,12 @@ func buildConnector(u *URL, engineOptions bool, opts ...Option) (*Connector, set
 	if len(s.replicas) > 0 && !engineOptions {
 		return nil, settings{}, errors.New("alchemy: ReadReplicas applies to CreateEngine, not to a driver.Connector")
 	}
-	c := &Connector{url: u, dialect: d, binding: binding, under: s.under, compiler: s.compiler}
+	if v := u.Query.Get(keyIsolationLevel); v != "" && s.isolation == sql.LevelDefault {
+		if s.isolation, err = ParseIsolationLevel(v); err != nil {
+			return nil, settings{}, &URLError{URL: u.String(), Msg: keyIsolationLevel + ": " + err.Error()}
+		}
+	}
+	c := &Connector{url: u, dialect: d, binding: binding, under: s.under, compiler: s.compiler, isolation: s.isolation}
 	if c.compiler == nil {
 		c.compiler = sqlexpr.DefaultCompiler()
 	}

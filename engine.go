@@ -250,6 +250,36 @@ type Conn struct {
 	savepointSeq int      // never reset for the Conn's life, as SQLAlchemy
 	invalid      bool     // lost the connection inside a transaction
 	closed       bool
+	txOpts       *sql.TxOptions // ExecutionOptions: for transactions begun without options
+}
+
+// ExecutionOptions are a Conn's options for the transactions it begins
+// from now on (SQLAlchemy's Connection.execution_options): autobegun
+// ones, and BeginTx without options. The zero value means the engine's
+// defaults (its isolation_level, read-write).
+type ExecutionOptions struct {
+	IsolationLevel sql.IsolationLevel
+	ReadOnly       bool
+}
+
+// ExecutionOptions sets the Conn's options for the transactions it begins
+// from now on. Like SQLAlchemy, it refuses to change them while a
+// transaction is open (ErrTransactionActive): the open one keeps its own.
+func (c *Conn) ExecutionOptions(o ExecutionOptions) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.usableLocked(); err != nil {
+		return err
+	}
+	if c.tx != nil {
+		return ErrTransactionActive
+	}
+	if o == (ExecutionOptions{}) {
+		c.txOpts = nil
+		return nil
+	}
+	c.txOpts = &sql.TxOptions{Isolation: o.IsolationLevel, ReadOnly: o.ReadOnly}
+	return nil
 }
 
 // Dialect returns the engine's dialect.
@@ -297,6 +327,9 @@ func (c *Conn) beginLocked(ctx context.Context, opts *sql.TxOptions) error {
 			return err
 		}
 		c.sc = sc
+	}
+	if opts == nil {
+		opts = c.txOpts
 	}
 	tx, err := c.sc.BeginTx(context.WithoutCancel(ctx), opts)
 	if err != nil {

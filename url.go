@@ -360,11 +360,14 @@ const (
 	keyPoolUseLIFO   = "pool_use_lifo"
 	keyPoolResetMode = "pool_reset_on_return"
 	keyPoolClass     = "poolclass"
+	// keyIsolationLevel is read by the connector (see IsolationLevel).
+	keyIsolationLevel = "isolation_level"
 )
 
 var poolKeys = map[string]bool{
 	keyPoolSize: true, keyMaxOverflow: true, keyPoolTimeout: true, keyPoolRecycle: true,
 	keyPoolPrePing: true, keyPoolUseLIFO: true, keyPoolResetMode: true, keyPoolClass: true,
+	keyIsolationLevel: true,
 }
 
 // DriverQuery returns the query keys meant for the underlying driver:
@@ -467,6 +470,7 @@ func applyPoolKey(cfg *PoolConfig, key, v string) error {
 			return err
 		}
 		cfg.ResetOnReturn = m
+	case keyIsolationLevel: // the connector reads it
 	case keyPoolClass:
 		c, err := ParsePoolClass(v)
 		if err != nil {
