@@ -103,4 +103,3 @@ func TestIsolationLevel(t *testing.T) {
 		}
 	}
 }
-
