@@ -85,7 +85,7 @@ const resetTimeout = 10 * time.Second
 func newConn(c *Connector, pc *PooledConn) *conn {
 	cn := pc.wrapper
 	if cn == nil {
-		cn = &conn{c: c, pc: pc, raw: pc.Conn(), oneAtATime: !c.binding.ConcurrentStatements}
+		cn = &conn{c: c, pc: pc, raw: pc.Conn(), oneAtATime: !c.binding.ConcurrentStatements, noStmts: c.txPooler}
 		pc.wrapper = cn
 		return cn
 	}
@@ -136,6 +136,9 @@ func (cn *conn) statement(query string) error {
 	if cn.open > 0 && cn.oneAtATime {
 		return ErrConnBusy
 	}
+	if cn.c.txPooler && sessionState(query) {
+		return ErrSessionState
+	}
 	if d := txControl(query); d != doubtNone {
 		cn.setDoubt(d)
 	}
@@ -154,6 +157,9 @@ func (cn *conn) Prepare(query string) (driver.Stmt, error) {
 func (cn *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
 	if err := cn.statement(query); err != nil {
 		return nil, err
+	}
+	if cn.c.txPooler {
+		return &textStmt{cn: cn, query: query}, nil
 	}
 	kind := txControl(query)
 	if !cn.noStmts && kind == doubtNone {

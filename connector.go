@@ -155,6 +155,7 @@ type Connector struct {
 	resetAlways bool // tests: ROLLBACK at every checkin (SQLAlchemy's behaviour), for comparison
 
 	isolation sql.IsolationLevel // isolation_level for transactions begun without one
+	txPooler  bool               // a transaction pooler sits in front (pgbouncer=true)
 }
 
 // NewConnector parses rawURL and prepares a connector and its pool; it
@@ -226,6 +227,9 @@ func buildConnector(u *URL, engineOptions bool, opts ...Option) (*Connector, set
 		if c.under, err = binding.OpenConnector(c.connParams()); err != nil {
 			return nil, settings{}, &URLError{URL: u.String(), Msg: "the " + binding.Name + " driver rejected it", Err: err}
 		}
+	}
+	if tp, ok := c.under.(interface{ TransactionPooler() bool }); ok && tp.TransactionPooler() {
+		c.txPooler = true
 	}
 	cfg := s.pool
 	cfg.Dial = c.dial

@@ -70,13 +70,40 @@ func ConnString(p dialects.ConnParams) string {
 	u.Host = host
 	q := url.Values{}
 	for k, v := range p.Query {
-		if k != keyLoadBalance {
+		if k != keyLoadBalance && k != keyPgBouncer {
 			q[k] = v
 		}
+	}
+	if on, _ := strconv.ParseBool(p.Query.Get(keyPgBouncer)); on && !q.Has("default_query_exec_mode") {
+		// No named server-side statements: pgx's exec mode sends the
+		// unnamed statement, Bind and Execute in one round trip, which a
+		// transaction pooler keeps on one server connection.
+		q.Set("default_query_exec_mode", "exec")
 	}
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// keyPgBouncer turns on the transaction-pooler mode (pgbouncer=true, the
+// name Prisma uses): see [TransactionPooler].
+const keyPgBouncer = "pgbouncer"
+
+// TransactionPooler is the connector of a URL with pgbouncer=true: a
+// transaction pooler (PgBouncer in pool_mode=transaction, RDS Proxy,
+// Supavisor) sits between alchemy and PostgreSQL, so consecutive
+// transactions of one client connection may run on different server
+// connections. alchemy then keeps prepared statements as SQL text (no
+// named statement outlives a transaction), pgx runs in
+// default_query_exec_mode=exec unless the URL says otherwise, and
+// statements that would leave session state on a shared server
+// connection (SET, LISTEN, session advisory locks, temporary tables) are
+// refused.
+type TransactionPooler struct {
+	driver.Connector
+}
+
+// TransactionPooler reports true; alchemy looks for this method.
+func (TransactionPooler) TransactionPooler() bool { return true }
 
 // keyLoadBalance is libpq's load_balance_hosts (PostgreSQL 16): "random"
 // tries the servers of a host list in random order for each new
@@ -85,6 +112,14 @@ func ConnString(p dialects.ConnParams) string {
 const keyLoadBalance = "load_balance_hosts"
 
 func openPgx(p dialects.ConnParams) (driver.Connector, error) {
+	pooler := false
+	if v := p.Query.Get(keyPgBouncer); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, fmt.Errorf("postgresql: %s=%q: want true or false", keyPgBouncer, v)
+		}
+		pooler = on
+	}
 	random := false
 	switch v := p.Query.Get(keyLoadBalance); v {
 	case "", "disable":
@@ -98,10 +133,14 @@ func openPgx(p dialects.ConnParams) (driver.Connector, error) {
 		// pgx's ParseConfigError masks the password of the string it was given.
 		return nil, fmt.Errorf("postgresql: pgx rejected the connection settings: %w", err)
 	}
+	var c driver.Connector = stdlib.GetConnector(*cfg)
 	if random {
-		return &shuffled{cfg: cfg}, nil
+		c = &shuffled{cfg: cfg}
 	}
-	return stdlib.GetConnector(*cfg), nil
+	if pooler {
+		c = TransactionPooler{c}
+	}
+	return c, nil
 }
 
 // shuffled connects with the servers of a host list in a new random
