@@ -44,6 +44,13 @@ type faultTarget struct {
 	kill string
 	// sleep holds a connection on the server for %g seconds.
 	sleep string
+	// holdCommits makes every later COMMIT wait, after it has applied,
+	// for a replica that never answers; heldCommits counts the sessions
+	// waiting so; unholdAfterRestart keeps the hold from surviving a
+	// restart (run while it still holds).
+	holdCommits        []string
+	heldCommits        string
+	unholdAfterRestart []string
 }
 
 var faultTargets = []faultTarget{
@@ -55,6 +62,13 @@ var faultTargets = []faultTarget{
 		sessionIDs:  "SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
 		kill:        "SELECT pg_terminate_backend(%d)",
 		sleep:       "SELECT pg_sleep(%g)",
+		// A synchronous standby that does not exist: COMMIT is durable
+		// locally, then waits. ALTER SYSTEM RESET rewrites
+		// postgresql.auto.conf without a reload, so the running server
+		// keeps waiting and the restarted one does not.
+		holdCommits:        []string{"ALTER SYSTEM SET synchronous_standby_names = 'fault_phantom_standby'", "SELECT pg_reload_conf()"},
+		heldCommits:        "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'",
+		unholdAfterRestart: []string{"ALTER SYSTEM RESET synchronous_standby_names"},
 	},
 	{
 		name:        "mariadb",
@@ -64,6 +78,15 @@ var faultTargets = []faultTarget{
 			"AND command <> 'Daemon' AND user <> 'system user' AND user <> 'event_scheduler'",
 		kill:  "KILL CONNECTION %d",
 		sleep: "SELECT SLEEP(%g)",
+		// Semi-synchronous replication waiting after the engine commit,
+		// with no replica: the row is committed and visible, the client
+		// waits. SET GLOBAL does not survive a restart.
+		holdCommits: []string{
+			"SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_COMMIT",
+			"SET GLOBAL rpl_semi_sync_master_timeout = 600000",
+			"SET GLOBAL rpl_semi_sync_master_enabled = ON",
+		},
+		heldCommits: "SELECT COUNT(*) FROM information_schema.processlist WHERE state = 'Waiting for semi-sync ACK from slave'",
 	},
 }
 
@@ -211,17 +234,24 @@ func (e *faultEnv) waitSessions(t *testing.T, max int, d time.Duration) int {
 	}
 }
 
-// storedIDs returns every id in the test's table, read through a fresh
-// plain-driver connection.
+// storedIDs returns every row (id → n) of the test's table, read
+// through a fresh plain-driver connection.
 func (e *faultEnv) storedIDs(t *testing.T) map[int64]int {
+	t.Helper()
+	return e.storedRows(t, e.table)
+}
+
+// storedRows returns every row (id → n) of table, read through a fresh
+// plain-driver connection.
+func (e *faultEnv) storedRows(t *testing.T, table string) map[int64]int {
 	t.Helper()
 	db := e.plain(t)
 	defer db.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	rows, err := db.QueryContext(ctx, "SELECT id, n FROM "+e.table)
+	rows, err := db.QueryContext(ctx, "SELECT id, n FROM "+table)
 	if err != nil {
-		t.Fatalf("reading %s back: %v", e.table, err)
+		t.Fatalf("reading %s back: %v", table, err)
 	}
 	defer rows.Close()
 	got := map[int64]int{}

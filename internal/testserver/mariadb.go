@@ -54,8 +54,12 @@ func (m mariadb) initialize(s *Server) error {
 	return nil
 }
 
+// argv starts the server with a binary log, as a primary runs, so that
+// tests can turn on semi-synchronous replication (which needs one) to
+// hold a COMMIT after it has applied.
 func (m mariadb) argv(s *Server) []string {
 	return append([]string{mariadbd, "--no-defaults",
+		"--log-bin=binlog", "--server-id=1",
 		"--port=" + strconv.Itoa(s.port),
 		"--bind-address=127.0.0.1",
 		"--socket=" + filepath.Join(s.dir, "mariadbd.sock"),
