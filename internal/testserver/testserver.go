@@ -226,8 +226,13 @@ func create(kind Kind, f flavor) (*Server, error) {
 	}
 	uid, _ := strconv.Atoi(u.Uid)
 	gid, _ := strconv.Atoi(u.Gid)
-	dir, err := os.MkdirTemp("", "alchemy-"+string(kind)+"-")
+	removeOrphans()
+	dir, err := os.MkdirTemp("", dirPrefix+string(kind)+"-")
 	if err != nil {
+		return nil, fmt.Errorf("testserver: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		os.RemoveAll(dir)
 		return nil, fmt.Errorf("testserver: %w", err)
 	}
 	s := &Server{kind: kind, flavor: f, dir: dir, data: filepath.Join(dir, "data"), logf: filepath.Join(dir, "server.log"), uid: uid, gid: gid}
@@ -263,6 +268,34 @@ func create(kind Kind, f flavor) (*Server, error) {
 	servers[kind] = s
 	regMu.Unlock()
 	return s, nil
+}
+
+// The temporary directories are named dirPrefix+kind+"-…" and hold
+// ownerFile, the pid of the test binary that made them.
+const (
+	dirPrefix = "alchemy-testserver-"
+	ownerFile = "owner.pid"
+)
+
+// removeOrphans deletes the directories of earlier test binaries that
+// died without running Main (a -timeout panic, a SIGKILL): their servers
+// died with them (Pdeathsig), their data directories did not. A
+// directory whose owner is still running is left alone.
+func removeOrphans() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), dirPrefix+"*"))
+	for _, d := range dirs {
+		b, err := os.ReadFile(filepath.Join(d, ownerFile))
+		if err != nil {
+			continue // not one of ours, or still being created
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			os.RemoveAll(d)
+		}
+	}
 }
 
 // sparePort asks the kernel for a free port. Another process could take

@@ -3,6 +3,8 @@ package testserver
 import (
 	"context"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -54,10 +56,10 @@ func processUser(t *testing.T, pid int) string {
 	return ""
 }
 
-// TestLifecycle: a committed row survives Restart, Kill+Start and an
+// TestFaultHarnessLifecycle: a committed row survives Restart, Kill+Start and an
 // Immediate stop; the port never changes; each stop leaves no process of
 // the server behind; the server does not run as root.
-func TestLifecycle(t *testing.T) {
+func TestFaultHarnessLifecycle(t *testing.T) {
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
 			s := k.acquire(t)
@@ -103,9 +105,9 @@ func TestLifecycle(t *testing.T) {
 	}
 }
 
-// TestReuse: a test that leaves the server healthy hands the same
+// TestFaultHarnessReuse: a test that leaves the server healthy hands the same
 // process to the next; one that leaves it stopped gets it started again.
-func TestReuse(t *testing.T) {
+func TestFaultHarnessReuse(t *testing.T) {
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
 			var pid int
@@ -127,9 +129,42 @@ func TestReuse(t *testing.T) {
 	}
 }
 
-// TestStopAll: StopAll leaves no process of any server alive and removes
+// TestFaultHarnessOrphans: the directory of a test binary that died
+// without stopping its servers is removed by the next one that starts a
+// server; a directory whose owner lives is kept.
+func TestFaultHarnessOrphans(t *testing.T) {
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	orphan, err := os.MkdirTemp("", dirPrefix+"orphan-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := os.MkdirTemp("", dirPrefix+"live-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(orphan); os.RemoveAll(live) })
+	write := func(dir string, pid int) {
+		if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(pid)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(orphan, dead.Process.Pid)
+	write(live, os.Getppid()) // go test itself, alive while this runs
+	removeOrphans()
+	if _, err := os.Stat(orphan); !os.IsNotExist(err) {
+		t.Errorf("the orphaned directory is still there (%v)", err)
+	}
+	if _, err := os.Stat(live); err != nil {
+		t.Errorf("the directory of a live owner was removed: %v", err)
+	}
+}
+
+// TestFaultHarnessStopAll: StopAll leaves no process of any server alive and removes
 // the directories; the next test gets a new server.
-func TestStopAll(t *testing.T) {
+func TestFaultHarnessStopAll(t *testing.T) {
 	var pids []int
 	var dirs []string
 	for _, k := range kinds {
