@@ -43,8 +43,11 @@ func (mariadb) serverOptions(s *Server) []string {
 }
 
 func (m mariadb) initialize(s *Server) error {
-	args := append([]string{"--no-defaults", "--user=mysql", "--auth-root-authentication-method=normal",
-		"--skip-test-db"}, m.serverOptions(s)...)
+	args := []string{"--no-defaults", "--auth-root-authentication-method=normal", "--skip-test-db"}
+	if s.user != "" {
+		args = append(args, "--user="+s.user) // the bootstrap gives it the data directory
+	}
+	args = append(args, m.serverOptions(s)...)
 	cmd := exec.Command(mariadbInstal, args...)
 	cmd.Dir = s.dir
 	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", "LC_ALL=C"}

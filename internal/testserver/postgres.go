@@ -27,7 +27,7 @@ func (postgres) initialize(s *Server) error {
 		"-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions")
 	cmd.Dir = s.dir
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "LANG=C", "LC_ALL=C"}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(s.uid), Gid: uint32(s.gid)}}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.credential()}
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("testserver: initdb: %w\n%s", err, out)
 	}

@@ -29,9 +29,10 @@
 // server process, which is what these tests inflict; it would not survive
 // the death of the machine, which they do not.
 //
-// The tests run as root, and neither server runs as root: the processes
-// are started as the postgres and mysql users, which the Debian packages
-// postgresql-15 and mariadb-server create.
+// Neither server runs as root. When the tests do (as in CI), the
+// processes are started as the postgres and mysql users, which the Debian
+// packages postgresql-15 and mariadb-server create; otherwise they run as
+// the caller.
 package testserver
 
 import (
@@ -95,6 +96,7 @@ type Server struct {
 	port   int
 	uid    int
 	gid    int
+	user   string // account name when started as root, else ""
 
 	pid int // main process while running, else 0
 }
@@ -220,12 +222,18 @@ func acquire(t testing.TB, kind Kind, f flavor) *Server {
 // create initialises a data directory and starts the first server on a
 // spare port, trying another port if that one was taken meanwhile.
 func create(kind Kind, f flavor) (*Server, error) {
-	u, err := user.Lookup(f.user())
-	if err != nil {
-		return nil, fmt.Errorf("testserver: the %s server runs as the user %q, which does not exist (the Debian package creates it): %w", kind, f.user(), err)
+	// As root, run the server as its own account (both refuse root);
+	// as anyone else, run it as the caller.
+	uid, gid, name := os.Getuid(), os.Getgid(), ""
+	if os.Geteuid() == 0 {
+		u, err := user.Lookup(f.user())
+		if err != nil {
+			return nil, fmt.Errorf("testserver: the %s server runs as the user %q, which does not exist (the Debian package creates it): %w", kind, f.user(), err)
+		}
+		uid, _ = strconv.Atoi(u.Uid)
+		gid, _ = strconv.Atoi(u.Gid)
+		name = u.Username
 	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
 	removeOrphans()
 	dir, err := os.MkdirTemp("", dirPrefix+string(kind)+"-")
 	if err != nil {
@@ -235,8 +243,8 @@ func create(kind Kind, f flavor) (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("testserver: %w", err)
 	}
-	s := &Server{kind: kind, flavor: f, dir: dir, data: filepath.Join(dir, "data"), logf: filepath.Join(dir, "server.log"), uid: uid, gid: gid}
-	if err := os.Chown(dir, uid, gid); err != nil {
+	s := &Server{kind: kind, flavor: f, dir: dir, data: filepath.Join(dir, "data"), logf: filepath.Join(dir, "server.log"), uid: uid, gid: gid, user: name}
+	if err := os.Chown(dir, uid, gid); err != nil && name != "" {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("testserver: %w", err)
 	}
@@ -296,6 +304,15 @@ func removeOrphans() {
 			os.RemoveAll(d)
 		}
 	}
+}
+
+// credential is the account to start server programs as: nil (the
+// caller's own) unless the tests run as root.
+func (s *Server) credential() *syscall.Credential {
+	if s.user == "" {
+		return nil
+	}
+	return &syscall.Credential{Uid: uint32(s.uid), Gid: uint32(s.gid)}
 }
 
 // sparePort asks the kernel for a free port. Another process could take
@@ -460,7 +477,7 @@ func (s *Server) start() error {
 		Env:   []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", "LC_ALL=C", "TZ=UTC", "HOME=" + s.dir},
 		Files: []uintptr{devnull.Fd(), logf.Fd(), logf.Fd()},
 		Sys: &syscall.SysProcAttr{
-			Credential: &syscall.Credential{Uid: uint32(s.uid), Gid: uint32(s.gid)},
+			Credential: s.credential(),
 			// Its own process group, so that Kill and the leak check find
 			// every process of this server and no other.
 			Setpgid: true,
