@@ -234,6 +234,12 @@ func create(kind Kind, f flavor) (*Server, error) {
 		gid, _ = strconv.Atoi(u.Gid)
 		name = u.Username
 	}
+	if name != "" {
+		// The server's account must be able to reach its directory.
+		if fi, err := os.Stat(os.TempDir()); err == nil && fi.Mode().Perm()&0o001 == 0 {
+			return nil, fmt.Errorf("testserver: the %s server runs as %s, which cannot enter %s (mode %v); point TMPDIR at a directory others may enter, such as /tmp", kind, name, os.TempDir(), fi.Mode().Perm())
+		}
+	}
 	removeOrphans()
 	dir, err := os.MkdirTemp("", dirPrefix+string(kind)+"-")
 	if err != nil {
