@@ -47,10 +47,13 @@ type faultTarget struct {
 	// holdCommits makes every later COMMIT wait, after it has applied,
 	// for a replica that never answers; heldCommits counts the sessions
 	// waiting so; unholdAfterRestart keeps the hold from surviving a
-	// restart (run while it still holds).
+	// restart (run while it still holds); unhold releases a hold still
+	// in force (a test that failed before its kill), so that the next
+	// test's commits do not wait.
 	holdCommits        []string
 	heldCommits        string
 	unholdAfterRestart []string
+	unhold             []string
 }
 
 var faultTargets = []faultTarget{
@@ -69,6 +72,7 @@ var faultTargets = []faultTarget{
 		holdCommits:        []string{"ALTER SYSTEM SET synchronous_standby_names = 'fault_phantom_standby'", "SELECT pg_reload_conf()"},
 		heldCommits:        "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'",
 		unholdAfterRestart: []string{"ALTER SYSTEM RESET synchronous_standby_names"},
+		unhold:             []string{"ALTER SYSTEM RESET synchronous_standby_names", "SELECT pg_reload_conf()"},
 	},
 	{
 		name:        "mariadb",
@@ -87,6 +91,7 @@ var faultTargets = []faultTarget{
 			"SET GLOBAL rpl_semi_sync_master_enabled = ON",
 		},
 		heldCommits: "SELECT COUNT(*) FROM information_schema.processlist WHERE state = 'Waiting for semi-sync ACK from slave'",
+		unhold:      []string{"SET GLOBAL rpl_semi_sync_master_enabled = OFF"},
 	},
 }
 

@@ -2,6 +2,7 @@ package alchemy_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -55,6 +56,24 @@ func retryLoad(eng *alchemy.Engine, ft faultTarget, table string, workers, maxOp
 // how many are.
 func holdCommits(t *testing.T, e *faultEnv) int {
 	t.Helper()
+	t.Cleanup(func() {
+		// Normally a no-op: the kill ended the hold. After a failure
+		// before the kill it keeps the next test's commits from waiting.
+		if e.srv.Pid() == 0 {
+			e.srv.Start(t) // PostgreSQL's hold may be in postgresql.auto.conf
+		}
+		db, err := sql.Open(e.srv.DriverName(), e.srv.DSN())
+		if err != nil {
+			t.Errorf("releasing the commit hold: %v", err)
+			return
+		}
+		defer db.Close()
+		for _, q := range e.ft.unhold {
+			if _, err := db.Exec(q); err != nil {
+				t.Errorf("releasing the commit hold: %s: %v", q, err)
+			}
+		}
+	})
 	for _, q := range e.ft.holdCommits {
 		if _, err := e.admin.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -104,7 +123,12 @@ func TestFaultKillDuringCommit(t *testing.T) {
 			wg1 := insertLoad(eng, ft, e.table, 6, 3000, &nextID, log, stop)
 			wg2 := retryLoad(eng, ft, retryTable, 6, 3000, &nextOp, &outcome, stop)
 			halt := sync.OnceFunc(func() { close(stop); wg1.Wait(); wg2.Wait() })
-			defer halt()
+			// A cleanup, not a defer: it must run after holdCommits'
+			// cleanup has released a hold a failed test left in force —
+			// a COMMIT waiting on the server has no context to end it
+			// (database/sql's Tx.Commit takes none), so the workers
+			// would wait for ever.
+			t.Cleanup(halt)
 
 			held := 0
 			for round := 0; round < 2; round++ {
