@@ -52,26 +52,20 @@ func retryLoad(eng *alchemy.Engine, ft faultTarget, table string, workers, maxOp
 // holdCommits makes every COMMIT on the server wait after it has
 // applied (faultTarget.holdCommits): the deterministic form of "COMMIT
 // reached the server and the connection was lost before the answer".
-// It waits until at least two sessions are held that way and returns
-// how many are.
-func holdCommits(t *testing.T, e *faultEnv) int {
+// It waits until at least min sessions are held that way and returns how
+// many are. The hold ends with the server (kill it), or with
+// releaseCommits; a cleanup releases it if the test ends first.
+func holdCommits(t *testing.T, e *faultEnv, min int) int {
 	t.Helper()
 	t.Cleanup(func() {
-		// Normally a no-op: the kill ended the hold. After a failure
-		// before the kill it keeps the next test's commits from waiting.
+		// Normally a no-op: the kill or releaseCommits ended the hold.
+		// After a failure in between it keeps the next test's commits
+		// from waiting.
 		if e.srv.Pid() == 0 {
 			e.srv.Start(t) // PostgreSQL's hold may be in postgresql.auto.conf
 		}
-		db, err := sql.Open(e.srv.DriverName(), e.srv.DSN())
-		if err != nil {
+		if err := releaseCommits(e); err != nil {
 			t.Errorf("releasing the commit hold: %v", err)
-			return
-		}
-		defer db.Close()
-		for _, q := range e.ft.unhold {
-			if _, err := db.Exec(q); err != nil {
-				t.Errorf("releasing the commit hold: %s: %v", q, err)
-			}
 		}
 	})
 	for _, q := range e.ft.holdCommits {
@@ -82,17 +76,123 @@ func holdCommits(t *testing.T, e *faultEnv) int {
 	var held int
 	waitFor(10*time.Second, func() bool {
 		err := e.admin.QueryRow(e.ft.heldCommits).Scan(&held)
-		return err == nil && held >= 2
+		return err == nil && held >= min
 	})
 	for _, q := range e.ft.unholdAfterRestart {
 		if _, err := e.admin.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	if held < 2 {
-		t.Fatalf("only %d commits were held", held)
+	if held < min {
+		t.Fatalf("only %d commits were held, want %d", held, min)
 	}
 	return held
+}
+
+// releaseCommits ends a commit hold on the running server, over a fresh
+// plain connection; the held COMMITs then complete.
+func releaseCommits(e *faultEnv) error {
+	db, err := sql.Open(e.srv.DriverName(), e.srv.DSN())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for _, q := range e.ft.unhold {
+		if _, err := db.Exec(q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	return nil
+}
+
+// TestFaultCommitHonoursContext: a COMMIT the server does not answer —
+// held after it applied, as when a synchronous replica is gone — must
+// not block Engine.Begin past its context. Begin's ctx has a 1 s
+// deadline; the test wants it to return within 2 s more, with an error
+// (the outcome is unknown to the client: the row is in fact committed),
+// and the pool to stay usable with nothing checked out once the hold is
+// released.
+func TestFaultCommitHonoursContext(t *testing.T) {
+	for _, ft := range faultTargets {
+		t.Run(ft.name, func(t *testing.T) {
+			e := newFaultEnv(t, ft)
+			eng := e.engine(t, "pool_size=2&max_overflow=0&pool_timeout=5")
+			insert := ft.bind(fmt.Sprintf("INSERT INTO %s (id, n) VALUES (?, ?)", e.table))
+			// The hold goes in before the transaction starts; its wait for
+			// one held session runs while Begin is committing.
+			done := make(chan error, 1)
+			began := make(chan time.Time, 1)
+			go func() {
+				<-began
+				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+				defer cancel()
+				done <- eng.Begin(ctx, func(c *alchemy.Conn) error {
+					_, err := c.ExecContext(ctx, insert, 1, 1)
+					return err
+				})
+			}()
+			start := time.Now()
+			holdCommitsThen(t, e, func() { began <- start })
+			var err error
+			select {
+			case err = <-done:
+				t.Logf("%s: Begin returned after %v: %v", ft.name, time.Since(start).Round(time.Millisecond), err)
+				if err == nil {
+					t.Errorf("Begin reported success for a COMMIT the server never answered")
+				}
+			case <-time.After(3 * time.Second):
+				t.Errorf("Begin is still blocked in COMMIT %v after it began, 2 s past its context's deadline: the COMMIT is not bounded by ctx", time.Since(start).Round(time.Millisecond))
+				if rerr := releaseCommits(e); rerr != nil {
+					t.Fatalf("releasing the hold: %v", rerr)
+				}
+				select {
+				case err = <-done:
+					t.Logf("after the hold was released, Begin returned %v", err)
+				case <-time.After(10 * time.Second):
+					t.Fatalf("Begin still blocked 10 s after the hold was released")
+				}
+			}
+			if rerr := releaseCommits(e); rerr != nil {
+				t.Fatalf("releasing the hold: %v", rerr)
+			}
+			if got := e.storedIDs(t); got[1] != 1 {
+				t.Logf("the held transaction is not on the server (rows %v)", got)
+			}
+			if !waitFor(3*time.Second, func() bool { return eng.Pool().Stats().CheckedOut == 0 }) {
+				t.Errorf("%d connections still checked out", eng.Pool().Stats().CheckedOut)
+			}
+			if err := eng.Begin(context.Background(), func(c *alchemy.Conn) error {
+				_, err := c.ExecContext(context.Background(), insert, 2, 1)
+				return err
+			}); err != nil {
+				t.Errorf("a transaction after the hold: %v", err)
+			}
+		})
+	}
+}
+
+// holdCommitsThen applies the hold, runs begin (which starts the
+// transaction to be held) and waits until its COMMIT is held.
+func holdCommitsThen(t *testing.T, e *faultEnv, begin func()) {
+	t.Helper()
+	for _, q := range e.ft.holdCommits {
+		if _, err := e.admin.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	t.Cleanup(func() {
+		if err := releaseCommits(e); err != nil {
+			t.Errorf("releasing the commit hold: %v", err)
+		}
+	})
+	begin()
+	var held int
+	if !waitFor(5*time.Second, func() bool {
+		err := e.admin.QueryRow(e.ft.heldCommits).Scan(&held)
+		return err == nil && held >= 1
+	}) {
+		t.Fatalf("the transaction's COMMIT was not held")
+	}
 }
 
 // TestFaultKillDuringCommit: the server process is SIGKILLed while
@@ -138,7 +238,7 @@ func TestFaultKillDuringCommit(t *testing.T) {
 					t.Fatalf("round %d: no progress (%d acknowledged, %d failed); errors:%s", round, a, f, log.topErrors(5))
 				}
 				if round == 0 {
-					held = holdCommits(t, e)
+					held = holdCommits(t, e, 2)
 				}
 				e.srv.Kill(t)
 				time.Sleep(100 * time.Millisecond) // clients see the refused connections
