@@ -220,8 +220,9 @@ func TestFaultKillDuringCommit(t *testing.T) {
 			log := &ackLog{}
 			var outcome sync.Map
 			stop := make(chan struct{})
-			wg1 := insertLoad(eng, ft, e.table, 6, 3000, &nextID, log, stop)
-			wg2 := retryLoad(eng, ft, retryTable, 6, 3000, &nextOp, &outcome, stop)
+			const workers = 6 // of each kind; the pool has a connection for each
+			wg1 := insertLoad(eng, ft, e.table, workers, 3000, &nextID, log, stop)
+			wg2 := retryLoad(eng, ft, retryTable, workers, 3000, &nextOp, &outcome, stop)
 			halt := sync.OnceFunc(func() { close(stop); wg1.Wait(); wg2.Wait() })
 			// A cleanup, not a defer: it must run after holdCommits'
 			// cleanup has released a hold a failed test left in force —
@@ -238,7 +239,9 @@ func TestFaultKillDuringCommit(t *testing.T) {
 					t.Fatalf("round %d: no progress (%d acknowledged, %d failed); errors:%s", round, a, f, log.topErrors(5))
 				}
 				if round == 0 {
-					held = holdCommits(t, e, 2)
+					// Every worker's next COMMIT is held, so every
+					// BeginRetry worker loses the answer of one that applied.
+					held = holdCommits(t, e, 2*workers)
 				}
 				e.srv.Kill(t)
 				time.Sleep(100 * time.Millisecond) // clients see the refused connections
