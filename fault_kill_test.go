@@ -121,7 +121,7 @@ func TestFaultCommitHonoursContext(t *testing.T) {
 			// The hold goes in before the transaction starts; its wait for
 			// one held session runs while Begin is committing.
 			done := make(chan error, 1)
-			began := make(chan time.Time, 1)
+			began := make(chan struct{})
 			go func() {
 				<-began
 				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -132,7 +132,7 @@ func TestFaultCommitHonoursContext(t *testing.T) {
 				})
 			}()
 			start := time.Now()
-			holdCommitsThen(t, e, func() { began <- start })
+			holdCommitsThen(t, e, func() { close(began) })
 			var err error
 			select {
 			case err = <-done:
