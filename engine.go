@@ -203,10 +203,17 @@ func (e *Engine) beginWith(ctx context.Context, opts *sql.TxOptions, fn func(*Co
 	if err != nil {
 		return err
 	}
+	var pending <-chan error // a COMMIT still running after ctx ended
 	defer func() {
 		if p := recover(); p != nil {
 			_ = c.Close() // rolls back
 			panic(p)
+		}
+		if pending != nil {
+			// The connection is busy with the COMMIT; it goes back to
+			// the pool when the server answers (or the connection dies).
+			go func() { <-pending; _ = c.Close() }()
+			return
 		}
 		if cerr := c.Close(); err == nil {
 			err = cerr
@@ -221,7 +228,32 @@ func (e *Engine) beginWith(ctx context.Context, opts *sql.TxOptions, fn func(*Co
 		}
 		return err
 	}
-	return c.Commit()
+	pending, err = c.commitContext(ctx)
+	return err
+}
+
+// commitContext is Commit bounded by ctx. database/sql's Tx.Commit and
+// the drivers' take no context, so a COMMIT the server holds (a
+// synchronous standby that is gone, a semi-sync replica that does not
+// answer) would block the caller past its deadline. The COMMIT runs in
+// a goroutine; if ctx ends first the caller gets a *CommitUnknownError
+// at once — the COMMIT was sent and its outcome is not known — with the
+// channel on which the COMMIT's own result will arrive.
+func (c *Conn) commitContext(ctx context.Context) (<-chan error, error) {
+	if ctx.Done() == nil {
+		return nil, c.Commit()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // nothing sent: the deferred Close rolls back
+	}
+	done := make(chan error, 1)
+	go func() { done <- c.Commit() }()
+	select {
+	case err := <-done:
+		return nil, err
+	case <-ctx.Done():
+		return done, &CommitUnknownError{Err: fmt.Errorf("the context ended while waiting for the server's answer to COMMIT: %w", ctx.Err())}
+	}
 }
 
 // ErrTransactionActive is returned by [Conn.BeginTx] when a transaction is
@@ -333,7 +365,14 @@ func (c *Conn) beginLocked(ctx context.Context, opts *sql.TxOptions) error {
 	}
 	tx, err := c.sc.BeginTx(context.WithoutCancel(ctx), opts)
 	if err != nil {
-		return c.checkErr(err)
+		// No transaction was open, so there is nothing to roll back: a
+		// lost connection is let go, and the next statement takes a
+		// fresh one. (c.mu is held: checkErr would lock it again.)
+		if c.engine.Dialect().Disconnected(err) {
+			_ = c.sc.Close()
+			c.sc = nil
+		}
+		return c.engine.wrap(err)
 	}
 	c.tx = tx
 	return nil
