@@ -22,6 +22,12 @@ type settings struct {
 	pool     PoolConfig
 	under    driver.Connector
 	compiler *sqlexpr.Compiler
+
+	// observability (events.go, echo.go)
+	tracers    []Tracer
+	onConnect  []func(context.Context, *NewConn) error
+	instrument []func(*Connector)
+	echo       *EchoConfig
 }
 
 // PoolSize sets pool_size: how many idle connections are kept (0: no
@@ -68,9 +74,18 @@ func PoolResetOnReturn(m ResetMode) Option {
 // PoolEvents installs a listener for the pool's events (connect,
 // checkout, checkin, reset, invalidate, close). It is called outside the
 // pool's lock, from the goroutine that caused the event, and must be safe
-// for concurrent use.
+// for concurrent use. Several listeners may be installed (echo=debug and
+// the metrics modules add theirs); each sees every event, in the order
+// they were installed.
 func PoolEvents(fn func(PoolEvent)) Option {
-	return func(s *settings) error { s.pool.OnEvent = fn; return nil }
+	return func(s *settings) error {
+		if prev := s.pool.OnEvent; prev != nil && fn != nil {
+			s.pool.OnEvent = func(ev PoolEvent) { prev(ev); fn(ev) }
+		} else if fn != nil {
+			s.pool.OnEvent = fn
+		}
+		return nil
+	}
 }
 
 // WithConnector makes the pool open connections through c instead of
@@ -105,6 +120,11 @@ type Connector struct {
 	closeOnce sync.Once
 	closeErr  error
 
+	// hooks is nil unless tracers are installed: the statement path
+	// checks it and nothing else (events.go).
+	hooks     *hooks
+	onConnect []func(context.Context, *NewConn) error
+
 	resetAlways bool // tests: ROLLBACK at every checkin (SQLAlchemy's behaviour), for comparison
 }
 
@@ -134,12 +154,17 @@ func newConnector(u *URL, opts ...Option) (*Connector, error) {
 	if s.pool, err = PoolConfigFromURL(u, DefaultPoolConfig()); err != nil {
 		return nil, err
 	}
+	if err := echoFromURL(u, &s); err != nil {
+		return nil, err
+	}
 	for _, o := range opts {
 		if err := o(&s); err != nil {
 			return nil, err
 		}
 	}
-	c := &Connector{url: u, dialect: d, binding: binding, under: s.under, compiler: s.compiler}
+	s.installEcho()
+	c := &Connector{url: u, dialect: d, binding: binding, under: s.under, compiler: s.compiler,
+		hooks: newHooks(s.tracers), onConnect: s.onConnect}
 	if c.compiler == nil {
 		c.compiler = sqlexpr.DefaultCompiler()
 	}
@@ -157,6 +182,10 @@ func newConnector(u *URL, opts ...Option) (*Connector, error) {
 	if c.pool, err = NewQueuePool(cfg); err != nil {
 		c.closeUnder()
 		return nil, &URLError{URL: u.String(), Msg: "bad pool settings", Err: err}
+	}
+	c.pool.name = u.String()
+	for _, fn := range s.instrument {
+		fn(c)
 	}
 	return c, nil
 }
@@ -262,7 +291,7 @@ func (c *Connector) Dialect() *dialects.Dialect { return c.dialect }
 func (c *Connector) URL() *URL {
 	u := *c.url
 	u.Query = c.url.DriverQuery()
-	for k := range poolKeys {
+	for k := range alchemyKeys {
 		if v, ok := c.url.Query[k]; ok {
 			u.Query[k] = append([]string(nil), v...)
 		}
@@ -285,6 +314,12 @@ func (c *Connector) dial(ctx context.Context) (driver.Conn, error) {
 			c.pool.Invalidate()
 		}
 		return nil, &ConnectError{URL: c.url.String(), Err: err}
+	}
+	if len(c.onConnect) > 0 {
+		if err := c.connectHooks(ctx, raw); err != nil {
+			_ = raw.Close()
+			return nil, err
+		}
 	}
 	return raw, nil
 }

@@ -312,19 +312,35 @@ const (
 	keyPoolPrePing   = "pool_pre_ping"
 	keyPoolUseLIFO   = "pool_use_lifo"
 	keyPoolResetMode = "pool_reset_on_return"
+	// See leak.go and PoolConfig.RecycleJitter.
+	keyPoolLeakThreshold = "pool_leak_threshold"
+	keyPoolRecycleJitter = "pool_recycle_jitter"
+	// keyEcho is SQLAlchemy's echo (echo.go).
+	keyEcho = "echo"
 )
 
 var poolKeys = map[string]bool{
 	keyPoolSize: true, keyMaxOverflow: true, keyPoolTimeout: true, keyPoolRecycle: true,
 	keyPoolPrePing: true, keyPoolUseLIFO: true, keyPoolResetMode: true,
+	keyPoolLeakThreshold: true, keyPoolRecycleJitter: true,
 }
+
+// alchemyKeys are every query key alchemy reads itself (the pool's, and
+// echo): none of them reaches the underlying driver.
+var alchemyKeys = func() map[string]bool {
+	m := map[string]bool{keyEcho: true}
+	for k := range poolKeys {
+		m[k] = true
+	}
+	return m
+}()
 
 // DriverQuery returns the query keys meant for the underlying driver:
 // all of them but the pool settings.
 func (u *URL) DriverQuery() url.Values {
 	q := url.Values{}
 	for k, v := range u.Query {
-		if !poolKeys[k] {
+		if !alchemyKeys[k] {
 			q[k] = append([]string(nil), v...)
 		}
 	}
@@ -341,6 +357,10 @@ func (u *URL) DriverQuery() url.Values {
 //	pool_pre_ping         false test each connection at checkout and replace it if dead
 //	pool_use_lifo         false reuse the most recently returned connection first
 //	pool_reset_on_return  rollback  rollback | commit | none
+//	pool_recycle_jitter   0.1   fraction of pool_recycle by which each connection's life is shortened at random
+//	pool_leak_threshold   -1    seconds a checkout may last before it is reported as a possible leak; -1 = off
+//
+// The key echo (true, debug or false) is read by [NewConnector], not here.
 //
 // An unknown key that starts with "pool_" is an error rather than being
 // passed to the driver, so a misspelt setting never goes unnoticed.
@@ -354,7 +374,7 @@ func PoolConfigFromURL(u *URL, base PoolConfig) (PoolConfig, error) {
 	for _, k := range keys {
 		if !poolKeys[k] {
 			if strings.HasPrefix(k, "pool_") {
-				return cfg, u.configError(k, "unknown pool setting (known: pool_size, max_overflow, pool_timeout, pool_recycle, pool_pre_ping, pool_use_lifo, pool_reset_on_return)")
+				return cfg, u.configError(k, "unknown pool setting (known: pool_size, max_overflow, pool_timeout, pool_recycle, pool_recycle_jitter, pool_pre_ping, pool_use_lifo, pool_reset_on_return, pool_leak_threshold)")
 			}
 			continue
 		}
@@ -412,6 +432,18 @@ func applyPoolKey(cfg *PoolConfig, key, v string) error {
 		} else {
 			cfg.UseLIFO = b
 		}
+	case keyPoolLeakThreshold:
+		d, err := parseSeconds(v, false)
+		if err != nil {
+			return err
+		}
+		cfg.LeakThreshold = d
+	case keyPoolRecycleJitter:
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(f >= 0 && f <= MaxRecycleJitter) {
+			return fmt.Errorf("%q is not a fraction between 0 and %g", v, MaxRecycleJitter)
+		}
+		cfg.RecycleJitter = f
 	case keyPoolResetMode:
 		m, err := ParseResetMode(v)
 		if err != nil {
