@@ -100,7 +100,7 @@ type leakTracker struct {
 	threshold time.Duration
 	start     sync.Once
 
-	mu  sync.Mutex
+	mu   sync.Mutex
 	held map[*PooledConn]*leakRecord // guarded by mu
 }
 

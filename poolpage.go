@@ -23,7 +23,9 @@ var waitBuckets = [...]time.Duration{
 }
 
 // histogram counts queued waits per bucket; the last counter is +Inf.
-type histogram struct{ counts [len(waitBuckets) + 1]atomic.Int64 }
+type histogram struct {
+	counts [len(waitBuckets) + 1]atomic.Int64
+}
 
 func (h *histogram) observe(d time.Duration) {
 	i := 0
