@@ -357,3 +357,20 @@ func (e *OnConnectError) Error() string {
 
 // Unwrap returns the OnConnect function's error.
 func (e *OnConnectError) Unwrap() error { return e.Err }
+
+// Options bundles several options into one, applied in order: an
+// integration (the otel and prometheus modules) returns one Option that
+// installs its tracer, its pool listener and its Instrument callback.
+func Options(opts ...Option) Option {
+	return func(s *settings) error {
+		for _, o := range opts {
+			if o == nil {
+				continue
+			}
+			if err := o(s); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}

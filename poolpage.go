@@ -246,3 +246,7 @@ func snapshotPool(p *QueuePool) poolSnapshot {
 	}
 	return s
 }
+
+// Done returns a channel that is closed when the pool is closed, for
+// integrations that must stop observing it.
+func (p *QueuePool) Done() <-chan struct{} { return p.ctx.Done() }
