@@ -29,9 +29,10 @@ import (
 // are form-decoded, and a repeated key keeps all of its values.
 //
 // The query keys pool_size, max_overflow, pool_timeout, pool_recycle,
-// pool_pre_ping, pool_use_lifo and pool_reset_on_return configure the
-// pool (see [PoolConfigFromURL]); every other key is passed to the
-// underlying driver.
+// pool_recycle_jitter, pool_pre_ping, pool_use_lifo, pool_reset_on_return
+// and pool_leak_threshold configure the pool (see [PoolConfigFromURL]),
+// echo turns on SQL logging (see [EchoConfig]); every other key is passed
+// to the underlying driver.
 //
 // String never shows the password; [URL.RenderAsString] does when asked.
 type URL struct {
