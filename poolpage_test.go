@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -228,4 +229,39 @@ func TestServerPoolPageBrowser(t *testing.T) {
 func near(c uint32, want uint32) bool {
 	c >>= 8
 	return c+6 >= want && c <= want+6
+}
+
+// TestPoolPageAllPools: with no pools given, the page shows every pool
+// of the process not yet closed, and a closed one disappears.
+func TestPoolPageAllPools(t *testing.T) {
+	eng, err := alchemy.CreateEngine("sqlite+noop://?pool_size=7&max_overflow=0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(alchemy.PoolPage())
+	defer hs.Close()
+	names := func() []string {
+		resp, err := http.Get(hs.URL + "/?format=json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var snap struct{ Pools []struct{ Name string } }
+		if err := json.NewDecoder(resp.Body).Decode(&snap); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, p := range snap.Pools {
+			out = append(out, p.Name)
+		}
+		return out
+	}
+	want := eng.Pool().Name()
+	if !slices.Contains(names(), want) {
+		t.Errorf("page lists %v, want %q among them", names(), want)
+	}
+	eng.Close()
+	if slices.Contains(names(), want) {
+		t.Errorf("closed pool %q still listed", want)
+	}
 }
