@@ -164,14 +164,14 @@ func (cn *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, 
 	kind := txControl(query)
 	if !cn.noStmts && kind == doubtNone {
 		if cs := cn.stmts.get(query); cs != nil {
-			return &stmt{cn: cn, raw: cs.raw, cached: cs}, nil
+			return &stmt{cn: cn, raw: cs.raw, query: query, cached: cs}, nil
 		}
 	}
 	st, err := prepareRaw(ctx, cn.raw, query)
 	if err != nil {
 		return nil, cn.note(ctx, err)
 	}
-	s := &stmt{cn: cn, raw: st, txControl: kind}
+	s := &stmt{cn: cn, raw: st, query: query, txControl: kind}
 	if !cn.noStmts && kind == doubtNone {
 		s.cached = cn.stmts.put(query, st)
 	}
@@ -204,6 +204,10 @@ func (cn *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, 
 	if opts.Isolation == driver.IsolationLevel(sql.LevelDefault) && cn.c.isolation != sql.LevelDefault {
 		opts.Isolation = driver.IsolationLevel(cn.c.isolation) // the engine's isolation_level
 	}
+	var start time.Time
+	if cn.c.hooks != nil {
+		start = time.Now()
+	}
 	if b, ok := cn.raw.(driver.ConnBeginTx); ok {
 		tx, err = b.BeginTx(ctx, opts)
 	} else {
@@ -218,12 +222,19 @@ func (cn *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, 
 		// Part of it may have run (go-sql-driver/mysql sends SET
 		// TRANSACTION before START TRANSACTION): reset at checkin.
 		cn.setDoubt(doubtFailedTx)
+		if cn.c.hooks != nil {
+			cn.c.hooks.txEvent(ctx, TxEvent{Kind: TxBegin, Connector: cn.c, ConnID: cn.pc.id, Start: start, Err: err})
+		}
 		return nil, cn.note(ctx, err)
 	}
 	t := &txWrap{cn: cn, raw: tx}
 	cn.mu.Lock()
 	cn.tx = t
 	cn.mu.Unlock()
+	if cn.c.hooks != nil {
+		t.ctx = ctx
+		cn.c.hooks.txEvent(ctx, TxEvent{Kind: TxBegin, Connector: cn.c, ConnID: cn.pc.id, Start: start})
+	}
 	return t, nil
 }
 
@@ -251,6 +262,9 @@ func (cn *conn) ExecContext(ctx context.Context, query string, args []driver.Nam
 	if err := cn.statement(query); err != nil {
 		return nil, err
 	}
+	if cn.c.hooks != nil {
+		return cn.execTraced(ctx, ex, query, args)
+	}
 	res, err := ex.ExecContext(ctx, query, args)
 	return res, cn.note(ctx, err)
 }
@@ -263,6 +277,9 @@ func (cn *conn) QueryContext(ctx context.Context, query string, args []driver.Na
 	}
 	if err := cn.statement(query); err != nil {
 		return nil, err
+	}
+	if cn.c.hooks != nil {
+		return cn.queryTraced(ctx, q, query, args)
 	}
 	rows, err := q.QueryContext(ctx, query, args)
 	if err != nil {
@@ -421,14 +438,22 @@ func (cn *conn) txDone(t *txWrap) {
 type txWrap struct {
 	cn  *conn
 	raw driver.Tx
+	ctx context.Context // BeginTx's, for the TxTracers; nil without tracers
 }
 
 func (t *txWrap) Commit() error {
 	if t.cn.open > 0 && t.cn.oneAtATime {
 		return ErrConnBusy
 	}
+	var start time.Time
+	if t.cn.c.hooks != nil {
+		start = time.Now()
+	}
 	err := t.raw.Commit()
 	t.cn.txDone(t)
+	if t.cn.c.hooks != nil {
+		t.cn.c.hooks.txEvent(t.ctx, TxEvent{Kind: TxCommit, Connector: t.cn.c, ConnID: t.cn.pc.id, Start: start, Err: err})
+	}
 	if err != nil {
 		t.cn.setDoubt(doubtFailedTx)
 	}
@@ -436,8 +461,15 @@ func (t *txWrap) Commit() error {
 }
 
 func (t *txWrap) Rollback() error {
+	var start time.Time
+	if t.cn.c.hooks != nil {
+		start = time.Now()
+	}
 	err := t.raw.Rollback()
 	t.cn.txDone(t)
+	if t.cn.c.hooks != nil {
+		t.cn.c.hooks.txEvent(t.ctx, TxEvent{Kind: TxRollback, Connector: t.cn.c, ConnID: t.cn.pc.id, Start: start, Err: err})
+	}
 	if err != nil {
 		t.cn.setDoubt(doubtFailedTx)
 	}
@@ -448,6 +480,7 @@ func (t *txWrap) Rollback() error {
 type stmt struct {
 	cn        *conn
 	raw       driver.Stmt
+	query     string      // for the tracers
 	txControl doubt       // what running the statement's SQL says about the session
 	cached    *cachedStmt // the cache entry raw is lent from; nil: raw is this stmt's own
 	closed    bool
@@ -499,6 +532,17 @@ func (s *stmt) Query(args []driver.Value) (driver.Rows, error) {
 }
 
 func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	if s.cn.c.hooks != nil {
+		res, _, err := s.traced(ctx, args, false, func(ctx context.Context) (driver.Result, driver.Rows, error) {
+			res, err := s.execContext(ctx, args)
+			return res, nil, err
+		})
+		return res, err
+	}
+	return s.execContext(ctx, args)
+}
+
+func (s *stmt) execContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
 	if se, ok := s.raw.(driver.StmtExecContext); ok {
 		if err := s.begin(); err != nil {
 			return nil, err
@@ -517,6 +561,17 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (drive
 }
 
 func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	if s.cn.c.hooks != nil {
+		_, rows, err := s.traced(ctx, args, true, func(ctx context.Context) (driver.Result, driver.Rows, error) {
+			rows, err := s.queryContext(ctx, args)
+			return nil, rows, err
+		})
+		return rows, err
+	}
+	return s.queryContext(ctx, args)
+}
+
+func (s *stmt) queryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
 	if sq, ok := s.raw.(driver.StmtQueryContext); ok {
 		if err := s.begin(); err != nil {
 			return nil, err

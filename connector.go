@@ -28,6 +28,11 @@ type settings struct {
 	replicas      []string // ReadReplicas: CreateEngine only
 	replicaMaxLag time.Duration
 	isolation     sql.IsolationLevel // isolation_level: for transactions begun without one
+	// observability (events.go, echo.go)
+	tracers    []Tracer
+	onConnect  []func(context.Context, *NewConn) error
+	instrument []func(*Connector)
+	echo       *EchoConfig
 }
 
 // PoolSize sets pool_size: how many idle connections are kept (0: no
@@ -115,9 +120,18 @@ func PoolResetOnReturn(m ResetMode) Option {
 // PoolEvents installs a listener for the pool's events (connect,
 // checkout, checkin, reset, invalidate, close). It is called outside the
 // pool's lock, from the goroutine that caused the event, and must be safe
-// for concurrent use.
+// for concurrent use. Several listeners may be installed (echo=debug and
+// the metrics modules add theirs); each sees every event, in the order
+// they were installed.
 func PoolEvents(fn func(PoolEvent)) Option {
-	return func(s *settings) error { s.pool.OnEvent = fn; return nil }
+	return func(s *settings) error {
+		if prev := s.pool.OnEvent; prev != nil && fn != nil {
+			s.pool.OnEvent = func(ev PoolEvent) { prev(ev); fn(ev) }
+		} else if fn != nil {
+			s.pool.OnEvent = fn
+		}
+		return nil
+	}
 }
 
 // WithConnector makes the pool open connections through c instead of
@@ -151,6 +165,11 @@ type Connector struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	// hooks is nil unless tracers are installed: the statement path
+	// checks it and nothing else (events.go).
+	hooks     *hooks
+	onConnect []func(context.Context, *NewConn) error
 
 	resetAlways bool // tests: ROLLBACK at every checkin (SQLAlchemy's behaviour), for comparison
 
@@ -206,6 +225,9 @@ func buildConnector(u *URL, engineOptions bool, opts ...Option) (*Connector, set
 	if s.pool, err = PoolConfigFromURL(u, DefaultPoolConfig()); err != nil {
 		return nil, settings{}, err
 	}
+	if err := echoFromURL(u, &s); err != nil {
+		return nil, settings{}, err
+	}
 	for _, o := range opts {
 		if err := o(&s); err != nil {
 			return nil, settings{}, err
@@ -219,7 +241,9 @@ func buildConnector(u *URL, engineOptions bool, opts ...Option) (*Connector, set
 			return nil, settings{}, &URLError{URL: u.String(), Msg: keyIsolationLevel + ": " + err.Error()}
 		}
 	}
-	c := &Connector{url: u, dialect: d, binding: binding, under: s.under, compiler: s.compiler, isolation: s.isolation}
+	s.installEcho()
+	c := &Connector{url: u, dialect: d, binding: binding, under: s.under, compiler: s.compiler, isolation: s.isolation,
+		hooks: newHooks(s.tracers), onConnect: s.onConnect}
 	if c.compiler == nil {
 		c.compiler = sqlexpr.DefaultCompiler()
 	}
@@ -240,6 +264,10 @@ func buildConnector(u *URL, engineOptions bool, opts ...Option) (*Connector, set
 	if c.pool, err = NewQueuePool(cfg); err != nil {
 		c.closeUnder()
 		return nil, settings{}, &URLError{URL: u.String(), Msg: "bad pool settings", Err: err}
+	}
+	c.pool.name = u.String()
+	for _, fn := range s.instrument {
+		fn(c)
 	}
 	return c, s, nil
 }
@@ -346,7 +374,7 @@ func (c *Connector) Dialect() *dialects.Dialect { return c.dialect }
 func (c *Connector) URL() *URL {
 	u := *c.url
 	u.Query = c.url.DriverQuery()
-	for k := range poolKeys {
+	for k := range alchemyKeys {
 		if v, ok := c.url.Query[k]; ok {
 			u.Query[k] = append([]string(nil), v...)
 		}
@@ -369,6 +397,12 @@ func (c *Connector) dial(ctx context.Context) (driver.Conn, error) {
 			c.pool.Invalidate()
 		}
 		return nil, &ConnectError{URL: c.url.String(), Err: err}
+	}
+	if len(c.onConnect) > 0 {
+		if err := c.connectHooks(ctx, raw); err != nil {
+			_ = raw.Close()
+			return nil, err
+		}
 	}
 	return raw, nil
 }

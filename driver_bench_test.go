@@ -5,7 +5,11 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"io"
+	"log/slog"
 	"testing"
+	"time"
+
+	"github.com/go-alchemy/alchemy"
 
 	"github.com/go-alchemy/alchemy/dialects"
 )
@@ -112,7 +116,30 @@ func BenchmarkDropInExec(b *testing.B) {
 		defer db.Close()
 		run(b, db)
 	})
+	// What observing costs, against "alchemy" above (no hooks): a tracer
+	// that does nothing, echo to a handler that discards, and leak
+	// detection (a stack recorded per checkout).
+	observed := func(name string, opts ...alchemy.Option) {
+		b.Run("alchemy+"+name, func(b *testing.B) {
+			c, err := alchemy.NewConnector("sqlite+noop://", opts...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			db := sql.OpenDB(c)
+			defer db.Close()
+			run(b, db)
+		})
+	}
+	observed("noop-tracer", alchemy.WithTracer(nopTracer{}))
+	observed("echo-discard", alchemy.Echo(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	observed("echo-level-off", alchemy.Echo(slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))))
+	observed("leak-detection", alchemy.PoolLeakThreshold(time.Hour, nil))
 }
+
+type nopTracer struct{}
+
+func (nopTracer) BeforeExecute(ctx context.Context, _ *alchemy.Execution) context.Context { return ctx }
+func (nopTracer) AfterExecute(context.Context, *alchemy.Execution)                        {}
 
 // BenchmarkDropInExecContended: the same from 8×GOMAXPROCS goroutines
 // over 2 connections, so that most calls queue for a connection: alchemy

@@ -26,14 +26,22 @@ var (
 // PoolTimeoutError is returned when a checkout waited pool_timeout for a
 // connection. It matches ErrPoolTimeout.
 type PoolTimeoutError struct {
-	Size     int           // pool_size
-	Overflow int           // max_overflow (-1: unlimited)
-	Timeout  time.Duration // pool_timeout
+	Size       int           // pool_size
+	Overflow   int           // max_overflow (-1: unlimited)
+	Timeout    time.Duration // pool_timeout
+	CheckedOut int           // connections checked out (or being opened) when the wait ended
+	// Oldest is the checkout that had been out longest, with its stack;
+	// nil unless leak detection is on (pool_leak_threshold).
+	Oldest *Checkout
 }
 
 func (e *PoolTimeoutError) Error() string {
-	return fmt.Sprintf("alchemy: QueuePool limit of size %d overflow %d reached, connection timed out, timeout %.2fs",
-		e.Size, e.Overflow, e.Timeout.Seconds())
+	s := fmt.Sprintf("alchemy: QueuePool limit of size %d overflow %d reached, connection timed out, timeout %.2fs; %d connections checked out",
+		e.Size, e.Overflow, e.Timeout.Seconds(), e.CheckedOut)
+	if e.Oldest != nil {
+		return s + fmt.Sprintf(", the oldest (connection %d) for %v, taken at %s", e.Oldest.ConnID, e.Oldest.Age.Round(time.Millisecond), e.Oldest.TakenAt)
+	}
+	return s + " (set pool_leak_threshold to see where they were taken)"
 }
 
 // Unwrap makes errors.Is(err, ErrPoolTimeout) true.

@@ -51,7 +51,7 @@ func ExampleQueuePool() {
 	// Pool size: 2  Connections in pool: 0 Current Overflow: -1 Current Checked out connections: 1
 	// Pool size: 2  Connections in pool: 0 Current Overflow: 0 Current Checked out connections: 2
 	// Pool size: 2  Connections in pool: 0 Current Overflow: 1 Current Checked out connections: 3
-	// true alchemy: QueuePool limit of size 2 overflow 1 reached, connection timed out, timeout 0.00s
+	// true alchemy: QueuePool limit of size 2 overflow 1 reached, connection timed out, timeout 0.00s; 3 connections checked out (set pool_leak_threshold to see where they were taken)
 	// Pool size: 2  Connections in pool: 2 Current Overflow: 0 Current Checked out connections: 0
 }
 

@@ -394,7 +394,7 @@ func TestPoolTimeout(t *testing.T) {
 	if te.Size != 1 || te.Overflow != 1 || te.Timeout != 50*time.Millisecond {
 		t.Errorf("error fields %+v", *te)
 	}
-	const msg = "alchemy: QueuePool limit of size 1 overflow 1 reached, connection timed out, timeout 0.05s"
+	const msg = "alchemy: QueuePool limit of size 1 overflow 1 reached, connection timed out, timeout 0.05s; 2 connections checked out (set pool_leak_threshold to see where they were taken)"
 	if err.Error() != msg {
 		t.Errorf("message %q, want %q", err, msg)
 	}
@@ -754,6 +754,7 @@ func TestPoolRecycle(t *testing.T) {
 	log := &poolEventLog{}
 	cfg := poolCfg(2, 0, 0)
 	cfg.Recycle = time.Hour
+	cfg.RecycleJitter = 0 // exact lifetimes; TestRecycleJitter covers the spread
 	cfg.OnEvent = log.add
 	p, d := newFakePool(t, cfg)
 	clock := newFakeClock()

@@ -18,6 +18,10 @@ type rowsWrap struct {
 	raw    driver.Rows
 	ctx    context.Context // the query's context, for note; may be nil
 	closed bool
+	// ex and tctx are set when RowsTracers are installed: rows read are
+	// counted into ex, and its close is reported (see traceRows).
+	ex   *Execution
+	tctx context.Context
 }
 
 func (r *rowsWrap) Columns() []string { return r.raw.Columns() }
@@ -29,6 +33,9 @@ func (r *rowsWrap) Close() error {
 	r.closed = true
 	err := r.raw.Close()
 	r.cn.open--
+	if r.ex != nil {
+		r.rowsClosed(err)
+	}
 	if r == r.cn.rowsCache {
 		r.raw, r.ctx = nil, nil // free for the next query
 	}
@@ -37,7 +44,13 @@ func (r *rowsWrap) Close() error {
 
 func (r *rowsWrap) Next(dest []driver.Value) error {
 	err := r.raw.Next(dest)
+	if r.ex != nil && err == nil {
+		r.ex.Rows++
+	}
 	if err != nil && err != io.EOF {
+		if r.ex != nil && r.ex.Err == nil {
+			r.ex.Err = err
+		}
 		return r.cn.note(r.ctx, err)
 	}
 	return err

@@ -31,9 +31,10 @@ import (
 // are form-decoded, and a repeated key keeps all of its values.
 //
 // The query keys pool_size, max_overflow, pool_timeout, pool_recycle,
-// pool_pre_ping, pool_use_lifo and pool_reset_on_return configure the
-// pool (see [PoolConfigFromURL]); every other key is passed to the
-// underlying driver.
+// pool_recycle_jitter, pool_pre_ping, pool_use_lifo, pool_reset_on_return
+// and pool_leak_threshold configure the pool (see [PoolConfigFromURL]),
+// echo turns on SQL logging (see [EchoConfig]); every other key is passed
+// to the underlying driver.
 //
 // String never shows the password; [URL.RenderAsString] does when asked.
 type URL struct {
@@ -362,20 +363,35 @@ const (
 	keyPoolClass     = "poolclass"
 	// keyIsolationLevel is read by the connector (see IsolationLevel).
 	keyIsolationLevel = "isolation_level"
+	// See leak.go and PoolConfig.RecycleJitter.
+	keyPoolLeakThreshold = "pool_leak_threshold"
+	keyPoolRecycleJitter = "pool_recycle_jitter"
+	// keyEcho is SQLAlchemy's echo (echo.go).
+	keyEcho = "echo"
 )
 
 var poolKeys = map[string]bool{
 	keyPoolSize: true, keyMaxOverflow: true, keyPoolTimeout: true, keyPoolRecycle: true,
 	keyPoolPrePing: true, keyPoolUseLIFO: true, keyPoolResetMode: true, keyPoolClass: true,
-	keyIsolationLevel: true,
+	keyIsolationLevel: true, keyPoolLeakThreshold: true, keyPoolRecycleJitter: true,
 }
+
+// alchemyKeys are every query key alchemy reads itself (the pool's, and
+// echo): none of them reaches the underlying driver.
+var alchemyKeys = func() map[string]bool {
+	m := map[string]bool{keyEcho: true}
+	for k := range poolKeys {
+		m[k] = true
+	}
+	return m
+}()
 
 // DriverQuery returns the query keys meant for the underlying driver:
 // all of them but the pool settings.
 func (u *URL) DriverQuery() url.Values {
 	q := url.Values{}
 	for k, v := range u.Query {
-		if !poolKeys[k] {
+		if !alchemyKeys[k] {
 			q[k] = append([]string(nil), v...)
 		}
 	}
@@ -393,6 +409,10 @@ func (u *URL) DriverQuery() url.Values {
 //	pool_use_lifo         false reuse the most recently returned connection first
 //	pool_reset_on_return  rollback  rollback | commit | none
 //	poolclass             queue  queue | null (NullPool) | static (StaticPool)
+//	pool_recycle_jitter   0.1   fraction of pool_recycle by which each connection's life is shortened at random
+//	pool_leak_threshold   -1    seconds a checkout may last before it is reported as a possible leak; -1 = off
+//
+// The key echo (true, debug or false) is read by [NewConnector], not here.
 //
 // An unknown key that starts with "pool_" is an error rather than being
 // passed to the driver, so a misspelt setting never goes unnoticed.
@@ -406,7 +426,7 @@ func PoolConfigFromURL(u *URL, base PoolConfig) (PoolConfig, error) {
 	for _, k := range keys {
 		if !poolKeys[k] {
 			if strings.HasPrefix(k, "pool_") {
-				return cfg, u.configError(k, "unknown pool setting (known: pool_size, max_overflow, pool_timeout, pool_recycle, pool_pre_ping, pool_use_lifo, pool_reset_on_return)")
+				return cfg, u.configError(k, "unknown pool setting (known: pool_size, max_overflow, pool_timeout, pool_recycle, pool_recycle_jitter, pool_pre_ping, pool_use_lifo, pool_reset_on_return, pool_leak_threshold)")
 			}
 			continue
 		}
@@ -464,6 +484,18 @@ func applyPoolKey(cfg *PoolConfig, key, v string) error {
 		} else {
 			cfg.UseLIFO = b
 		}
+	case keyPoolLeakThreshold:
+		d, err := parseSeconds(v, false)
+		if err != nil {
+			return err
+		}
+		cfg.LeakThreshold = d
+	case keyPoolRecycleJitter:
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(f >= 0 && f <= MaxRecycleJitter) {
+			return fmt.Errorf("%q is not a fraction between 0 and %g", v, MaxRecycleJitter)
+		}
+		cfg.RecycleJitter = f
 	case keyPoolResetMode:
 		m, err := ParseResetMode(v)
 		if err != nil {

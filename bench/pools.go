@@ -51,8 +51,14 @@ type pool interface {
 	close() error
 }
 
-// poolCounters are cumulative connection counts.
-type poolCounters struct{ Opens, Closes int64 }
+// poolCounters are cumulative connection counts, and for alchemy the
+// pool's own timings from its events (PoolEvent.Duration): how long
+// opening a connection took and how long checkouts were held.
+type poolCounters struct {
+	Opens, Closes     int64
+	Creates, CreateNs int64
+	Uses, UseNs       int64
+}
 
 // session is one checked-out connection.
 type session interface {
@@ -100,19 +106,31 @@ func withSettings(u *alchemy.URL, spec poolSpec) string {
 type alchemyPool struct {
 	db *sql.DB
 	qp *alchemy.QueuePool
+
+	creates, createNs, uses, useNs atomic.Int64 // from the pool's events
 }
 
 func openAlchemy(ctx context.Context, u *alchemy.URL, spec poolSpec) (pool, error) {
-	db, err := sql.Open("alchemy", withSettings(u, spec))
+	p := &alchemyPool{}
+	c, err := alchemy.NewConnector(withSettings(u, spec), alchemy.PoolEvents(p.event))
 	if err != nil {
 		return nil, err
 	}
-	c, err := alchemy.ConnectorOf(ctx, db)
-	if err != nil {
-		db.Close()
-		return nil, err
+	p.db, p.qp = sql.OpenDB(c), c.Pool()
+	return p, nil
+}
+
+// event records the timings the pool reports: connect (create time) and
+// checkin (use time).
+func (p *alchemyPool) event(ev alchemy.PoolEvent) {
+	switch ev.Kind {
+	case alchemy.EventConnect:
+		p.creates.Add(1)
+		p.createNs.Add(int64(ev.Duration))
+	case alchemy.EventCheckin:
+		p.uses.Add(1)
+		p.useNs.Add(int64(ev.Duration))
 	}
-	return &alchemyPool{db: db, qp: c.Pool()}, nil
 }
 
 func (p *alchemyPool) acquire(ctx context.Context) (session, error) {
@@ -128,7 +146,8 @@ func (p *alchemyPool) acquire(ctx context.Context) (session, error) {
 
 func (p *alchemyPool) counters() poolCounters {
 	s := p.qp.Stats()
-	return poolCounters{Opens: s.Opens, Closes: s.Closes}
+	return poolCounters{Opens: s.Opens, Closes: s.Closes,
+		Creates: p.creates.Load(), CreateNs: p.createNs.Load(), Uses: p.uses.Load(), UseNs: p.useNs.Load()}
 }
 
 func (p *alchemyPool) openConns() int { return p.qp.Stats().Open }

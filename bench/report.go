@@ -157,6 +157,8 @@ type jsonResult struct {
 	ConnsCountedBy string    `json:"conns_counted_by"`
 	ConnsError     string    `json:"conns_error,omitempty"`
 	ClientCPUUS    float64   `json:"client_cpu_us_per_op"`
+	CreateMeanMS   float64   `json:"create_mean_ms,omitempty"` // alchemy: mean db.client.connection.create_time
+	UseMeanMS      float64   `json:"use_mean_ms,omitempty"`    // alchemy: mean db.client.connection.use_time
 	Interrupted    bool      `json:"interrupted"`
 }
 
@@ -187,7 +189,8 @@ func toJSONResult(r result) jsonResult {
 		Timeouts: r.Timeouts, Errors: r.Errors, ErrorSamples: r.ErrorSample,
 		ConnsOpened: r.Opened, ConnsClosed: r.Closed, MaxConns: r.MaxConns,
 		ConnsCountedBy: r.CountedBy, ConnsError: r.ConnsErr, Interrupted: r.Interrupted,
-		ClientCPUUS: float64(r.CPUPerOp) / float64(time.Microsecond),
+		ClientCPUUS:  float64(r.CPUPerOp) / float64(time.Microsecond),
+		CreateMeanMS: msf(r.CreateMean), UseMeanMS: msf(r.UseMean),
 	}
 }
 

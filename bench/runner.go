@@ -200,6 +200,8 @@ func (b *bench) measure(ctx context.Context, p pool, c cell) *round {
 	rd := mergeRecorders(recs)
 	rd.Measured = end.Sub(w.from)
 	rd.Opened, rd.Closed = after.Opens-before.Opens, after.Closes-before.Closes
+	rd.Creates, rd.CreateTotal = after.Creates-before.Creates, time.Duration(after.CreateNs-before.CreateNs)
+	rd.Uses, rd.UseTotal = after.Uses-before.Uses, time.Duration(after.UseNs-before.UseNs)
 	rd.CPU = cpu1 - cpu0
 	rd.Interrupted = interrupted
 	return &rd

@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -42,6 +45,23 @@ func TestRunPostgres(t *testing.T) {
 		}
 		if atof(t, r["ops_per_s"]) <= 0 || r["errors"] != "0" {
 			t.Errorf("row %v: want operations and no errors", r)
+		}
+	}
+	// The alchemy rows carry the pool's own timings from its events.
+	b, err := os.ReadFile(filepath.Join(out, jsonName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Results {
+		if (r.Pool == poolAlchemy) != (r.UseMeanMS > 0) {
+			t.Errorf("%s %d/%d at %d: use_mean_ms %v, want > 0 exactly for alchemy", r.Pool, r.PoolSize, r.MaxOverflow, r.Concurrency, r.UseMeanMS)
+		}
+		if r.Pool != poolAlchemy && r.CreateMeanMS != 0 {
+			t.Errorf("%s: create_mean_ms %v, want none", r.Pool, r.CreateMeanMS)
 		}
 	}
 	for _, p := range []string{poolAlchemy, poolDatabase, poolPgx} {

@@ -84,10 +84,17 @@ type round struct {
 	Errors         int64
 	ErrorSamples   []string
 	Opened, Closed int64
-	CPU            time.Duration // the tool's own CPU time during the window (client side)
-	MaxConns       int
-	ConnsErr       string
-	Interrupted    bool
+	// From alchemy's pool events (zero for the other pools): connections
+	// opened and the time opening them took; checkouts returned and the
+	// time they were held.
+	Creates     int64
+	CreateTotal time.Duration
+	Uses        int64
+	UseTotal    time.Duration
+	CPU         time.Duration // the tool's own CPU time during the window (client side)
+	MaxConns    int
+	ConnsErr    string
+	Interrupted bool
 }
 
 // mergeRecorders combines the workers' recorders into a round.
@@ -138,6 +145,8 @@ type result struct {
 	Errors      int64
 	Opened      int64 // during the measured windows
 	Closed      int64
+	CreateMean  time.Duration   // alchemy only: mean time to open a connection (PoolEvent EventConnect)
+	UseMean     time.Duration   // alchemy only: mean time a connection was checked out (EventCheckin)
 	CPUPerOp    time.Duration   // client CPU (this process, user+system) per successful operation
 	MaxConns    int             // the most connections seen while the cell ran; -1 if they could not be counted
 	CountedBy   string          // countedByServer or countedByPool
@@ -154,8 +163,10 @@ type result struct {
 func summarize(c cell, poolName, countedBy string, rounds []round) result {
 	r := result{cell: c, Pool: poolName, Rounds: len(rounds), CountedBy: countedBy}
 	var lat, wait, fifo []time.Duration
-	var cpu time.Duration
+	var cpu, createT, useT time.Duration
+	var creates, uses int64
 	for _, x := range rounds {
+		creates, createT, uses, useT = creates+x.Creates, createT+x.CreateTotal, uses+x.Uses, useT+x.UseTotal
 		r.Measured += x.Measured
 		r.Ops += int64(len(x.Lat))
 		lat = append(lat, x.Lat...)
@@ -182,6 +193,12 @@ func summarize(c cell, poolName, countedBy string, rounds []round) result {
 	}
 	if r.ConnsErr != "" {
 		r.MaxConns = -1
+	}
+	if creates > 0 {
+		r.CreateMean = createT / time.Duration(creates)
+	}
+	if uses > 0 {
+		r.UseMean = useT / time.Duration(uses)
 	}
 	r.Throughput = rate(r.Ops, r.Measured)
 	if r.Ops > 0 {
