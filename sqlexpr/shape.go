@@ -495,9 +495,13 @@ func (c *shaper) shapeNode(n Expr) bool {
 			}
 		}
 		return true
-	case *BindParam:
+	case *ValueExpr:
 		c.put8(skBind)
 		c.arg(x.v)
+		return true
+	case *BindParamExpr:
+		c.put8(skBind) // its value is given when the statement runs
+		c.arg(x.ref)
 		return true
 	case *constExpr:
 		c.put8(word(skConst, byte(x.kind), 0))
