@@ -106,10 +106,14 @@
 //   - Eq(nil) and Ne(nil) are IS NULL and IS NOT NULL, as in SQLAlchemy;
 //     a Go true or false is bound rather than written as a literal.
 //   - The FROM list is what From and Join name plus the FROM element of
-//     every SELECT-list column. SQLAlchemy also adds tables that only
-//     WHERE mentions; here such a table must be named with From (an
-//     accidental cartesian product is then impossible). A subquery in an
-//     expression correlates automatically: a SELECT-list table that the
+//     every column of the SELECT list, WHERE, GROUP BY, HAVING and ORDER
+//     BY (SQLAlchemy derives it from the SELECT list and WHERE; a table
+//     that only ORDER BY or HAVING names is added here too rather than
+//     rendered into a statement every server rejects). A FROM list whose
+//     elements no join or WHERE comparison connects is reported as
+//     SQLAlchemy's FROM linter does: a warning through slog by default,
+//     an error with [Compiler.SetFromLinting](LintError, nil). A subquery
+//     in an expression correlates automatically: a table that the
 //     enclosing SELECT reads is left out of its FROM, unless it would
 //     leave none.
 //   - CTEs are declared with With on the statement that uses them; they
@@ -132,8 +136,9 @@
 //   - IN lists are part of the cache key with their length: lists of
 //     different lengths are different entries (SQLAlchemy expands them
 //     after the cache). Nothing else about values is in the key.
-//   - Text takes "?" placeholders on every dialect (numbered for
-//     PostgreSQL), not SQLAlchemy's :name binds.
+//   - Text takes SQLAlchemy's :name parameters (values from [Params])
+//     and also "?" placeholders bound to its arguments in order, on every
+//     dialect (numbered for PostgreSQL).
 //   - Function names are written unquoted and must be plain identifiers;
 //     table, column, label and alias names are quoted where needed, and a
 //     name that cannot be quoted (empty, or containing NUL) is an error.

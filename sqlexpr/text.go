@@ -30,7 +30,9 @@ type TextClause struct {
 //     or when the statement runs (Exec(ctx, db, stmt, Params{"id": 7})).
 //     A name is a letter or underscore followed by letters, digits and
 //     underscores. "::" (a PostgreSQL cast) and a colon after a letter or
-//     digit (a[1:2]) are not parameters; write "\:" for a literal colon
+//     digit (a[1:2]) are not parameters, nor is a name followed by a
+//     colon (":x::int", as in SQLAlchemy: write CAST(:x AS int)); write
+//     "\:" for a literal colon
 //     before a name. Give a parameter a type with Bind, so its value is
 //     converted as for a column of that type.
 //
