@@ -66,11 +66,39 @@
 // its dialect (dialects.Of: the target's Dialect method, else a probe the
 // driver answers locally), compile through the cache (the target's own
 // when it is a [CompilerProvider]) and run the statement. Rows are read
-// by column name ([Rows.Get], [Rows.Map]) or into structs
-// ([Rows.ScanStruct], [Rows.ScanAll], by db:"…" tag, else by field name,
-// case-insensitive). A one-row INSERT into a table that knows its primary
-// key reports it ([Result.InsertedPrimaryKey]): with RETURNING where the
+// by column name ([Rows.Get], [Rows.Map]; an unknown name is a
+// [*NoSuchColumnError]), into structs ([Rows.ScanStruct], [Rows.ScanAll],
+// by db:"…" tag, else by field name, case-insensitive), with
+// SQLAlchemy's verbs ([Rows.One], [Rows.OneOrNone], [Rows.First],
+// [Rows.Scalar], [Rows.ScalarOne], [Rows.Scalars], [Rows.All],
+// [Rows.Mappings]; [ErrNoResultFound], [ErrMultipleResultsFound]) or
+// generically ([All], [One], [OneOrNone], and [Iter], an iter.Seq2 that
+// streams). A one-row INSERT into a table that knows its primary key
+// reports it ([Result.InsertedPrimaryKey]): with RETURNING where the
 // dialect has INSERT … RETURNING, else with LastInsertId.
+//
+// # Types
+//
+// The types declared on a metadata.Table (or [TableClause.AddTypedColumn])
+// govern both directions. Typed columns come back as one Go type per
+// column type on every dialect: int64, bool, string, time.Time in UTC,
+// types.CivilDate, types.CivilTime, time.Duration (PostgreSQL INTERVAL),
+// decimal.Decimal, float64, []byte, json.RawMessage (which also decodes
+// into any other Scan destination), uuid.UUID; NULL is nil. Go values
+// bound for them are converted for the dialect: a time.Time for a
+// DateTime is stored as its UTC wall clock, a JSON column's value is
+// encoded. A comparison, a CAST and count/sum/min/max/lower/… are typed
+// too; untyped columns come as the driver gives them. Plain database/sql
+// code on the "alchemy" driver is not affected.
+//
+// # Parameters
+//
+// [BindParam] and Text's :name parameters take their values when the
+// statement runs: Exec(ctx, db, stmt, Params{"name": "john"}). Exec with
+// several Params runs the statement for each (executemany); an INSERT
+// without Values given Params inserts them in one multi-row INSERT and
+// reports the keys where the dialect has RETURNING
+// ([Result.InsertedPrimaryKeys]).
 //
 // # Deviations from SQLAlchemy
 //
