@@ -134,7 +134,7 @@ func cannotRead(src any, what string) error {
 func toInt64(src any) (any, error) {
 	switch x := src.(type) {
 	case int64:
-		return x, nil
+		return src, nil // as it is: boxing x again would allocate
 	case int32:
 		return int64(x), nil
 	case int:
@@ -163,7 +163,7 @@ func toInt64(src any) (any, error) {
 func toBool(src any) (any, error) {
 	switch x := src.(type) {
 	case bool:
-		return x, nil
+		return src, nil
 	case int64:
 		return x != 0, nil
 	case []byte:
@@ -187,7 +187,7 @@ func parseBool(s string, src any) (any, error) {
 func toString(src any) (any, error) {
 	switch x := src.(type) {
 	case string:
-		return x, nil
+		return src, nil
 	case []byte:
 		return string(x), nil
 	case int64:
@@ -224,6 +224,9 @@ func parseDateTime(s string) (time.Time, error) {
 func toDateTime(src any) (any, error) {
 	switch x := src.(type) {
 	case time.Time:
+		if x.Location() == time.UTC {
+			return src, nil
+		}
 		return x.UTC(), nil
 	case []byte:
 		if t, err := parseDateTime(string(x)); err == nil {
@@ -289,7 +292,7 @@ func toDecimal(src any) (any, error) {
 func toFloat64(src any) (any, error) {
 	switch x := src.(type) {
 	case float64:
-		return x, nil
+		return src, nil
 	case float32:
 		return float64(x), nil
 	case int64:
