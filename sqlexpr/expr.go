@@ -84,7 +84,13 @@ type BinaryExpr struct {
 }
 
 func newBinary(left Expr, op binOp, right any) *BinaryExpr {
-	b := &BinaryExpr{op: op, left: left, right: bindOperand(typedColumn(left), right)}
+	var r operand
+	if col := typedColumn(left); col != nil {
+		r = typedOperand(col, right)
+	} else {
+		r = toOperand(right)
+	}
+	b := &BinaryExpr{op: op, left: left, right: r}
 	b.self = b
 	return b
 }

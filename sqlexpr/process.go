@@ -502,7 +502,14 @@ func bindValue(t types.Type, v any) any {
 // bindOperand is toOperand for a value compared with, or stored into,
 // the column col (nil or untyped: no conversion).
 func bindOperand(col *ColumnClause, v any) operand {
-	if col != nil && col.typ != nil {
+	if col == nil {
+		return toOperand(v)
+	}
+	return typedOperand(col, v)
+}
+
+func typedOperand(col *ColumnClause, v any) operand {
+	if col.typ != nil {
 		if b, ok := v.(*BindParamExpr); ok {
 			v = b.withType(col.typ)
 		} else {

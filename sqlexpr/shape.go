@@ -342,6 +342,10 @@ func (c *shaper) shapeItem(it SelectItem) bool {
 // where columns add FROM elements.
 func (c *shaper) colWord(col *ColumnClause) bool {
 	if c.refCols {
+		if c.nrefs > 0 && c.refs[0] == unsafe.Pointer(col.table) {
+			c.put8(col.kw) // putRef's word for the first reference, without its loop
+			return true
+		}
 		return c.putRef(col.kw, unsafe.Pointer(col.table))
 	}
 	c.put8(col.kw)
