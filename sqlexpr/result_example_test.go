@@ -3,6 +3,7 @@ package sqlexpr_test
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"time"
@@ -185,4 +186,71 @@ func ExampleExec_executemany() {
 	fmt.Println(n, keys, err)
 	// Output:
 	// 2 [[4] [5]] <nil>
+}
+
+// A table clause with typed columns converts values both ways, like a
+// metadata.Table.
+func ExampleTableClause_AddTypedColumn() {
+	events := sqlexpr.NewTable("events")
+	events.AddTypedColumn("id", types.Integer())
+	events.AddTypedColumn("at", types.DateTime())
+	local := time.Date(2026, 12, 2, 12, 30, 0, 0, time.FixedZone("CET", 3600))
+	_, args, _ := sqlexpr.Compile(sqlexpr.Select(events.C("id")).Where(events.C("at").Gt(local)), postgresql.Dialect)
+	fmt.Println(args[0].(driver.Valuer).Value())
+	// Output:
+	// 2026-12-02 11:30:00 +0000 UTC <nil>
+}
+
+// FROM linting reports a table that WHERE names but nothing joins.
+func ExampleCompiler_SetFromLinting() {
+	users := sqlexpr.NewTable("users", "id", "name")
+	addresses := sqlexpr.NewTable("addresses", "id", "user_id", "city")
+	c := sqlexpr.NewCompiler(100)
+	c.SetFromLinting(sqlexpr.LintError, nil)
+	_, _, err := c.Compile(sqlexpr.Select(users.C("name")).Where(addresses.C("city").Eq("Paris")), postgresql.Dialect)
+	fmt.Println(err)
+	sqlText, _, err := c.Compile(sqlexpr.Select(users.C("name")).
+		Where(users.C("id").Eq(addresses.C("user_id")), addresses.C("city").Eq("Paris")), postgresql.Dialect)
+	fmt.Println(sqlText, err)
+	// Output:
+	// sqlexpr: SELECT statement has a cartesian product between FROM element users and addresses; join them (Join, or a WHERE comparison of their columns), or name them all in From to mean it
+	// SELECT users.name FROM users, addresses WHERE users.id = addresses.user_id AND addresses.city = $1 <nil>
+}
+
+// OneOrNone tells "no row" apart from an error.
+func ExampleOneOrNone() {
+	db, orders := exampleDB()
+	defer db.Close()
+	total, found, err := sqlexpr.OneOrNone[decimal.Decimal](context.Background(), db,
+		sqlexpr.Select(orders.C("total")).Where(orders.C("id").Eq(2)))
+	fmt.Println(total, found, err)
+	_, found, err = sqlexpr.OneOrNone[decimal.Decimal](context.Background(), db,
+		sqlexpr.Select(orders.C("total")).Where(orders.C("id").Eq(99)))
+	fmt.Println(found, err)
+	// Output:
+	// 5 true <nil>
+	// false <nil>
+}
+
+// IterRows streams rows already queried; Scalars reads a column.
+func ExampleIterRows() {
+	db, orders := exampleDB()
+	defer db.Close()
+	ctx := context.Background()
+	rows, _ := sqlexpr.Query(ctx, db, sqlexpr.Select(orders.C("customer"), orders.C("paid")).OrderBy(orders.C("id")))
+	type row struct {
+		Customer string
+		Paid     bool
+	}
+	for r, err := range sqlexpr.IterRows[row](rows) {
+		fmt.Println(r, err)
+	}
+	rows, _ = sqlexpr.Query(ctx, db, sqlexpr.Select(orders.C("placed")).OrderBy(orders.C("id")).Limit(1))
+	placed, _ := rows.Scalars()
+	fmt.Printf("%T\n", placed[0])
+	// Output:
+	// {ann true} <nil>
+	// {bob false} <nil>
+	// {ann true} <nil>
+	// time.Time
 }
