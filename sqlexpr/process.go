@@ -39,6 +39,14 @@ import (
 //	UUID                                uuid.UUID (github.com/google/uuid)
 //	Raw                                 as the driver returns it
 //
+// Zones: a DateTime holds no zone, so alchemy stores a time.Time's UTC
+// wall clock and reads the stored wall clock back as UTC; two programs
+// in different zones see the same instant. On MySQL the driver's
+// parseTime may be on or off (text is parsed here); with parseTime keep
+// the driver's loc at UTC (its default), since the driver reads the wall
+// clock in loc. A DateTimeTZ (TIMESTAMP WITH TIME ZONE on PostgreSQL)
+// reads back as the same instant, in UTC.
+//
 // NULL is nil. A processor is nil where the dialect's driver already
 // returns the Go value (pgx's time.Time for TIMESTAMP), so that reading
 // such a column costs what database/sql costs.
