@@ -573,6 +573,9 @@ func (t *typedValue) forDialect(d *dialects.Dialect) any {
 		return x
 	case decimal.Decimal:
 		s := x.String()
+		if sqlite && x.IsInteger() && x.BigInt().IsInt64() {
+			return x.IntPart() // an INTEGER keeps every digit
+		}
 		if sqlite && significantDigits(s) > 15 {
 			// SQLite's NUMERIC affinity would turn the text into a
 			// REAL and keep 15 digits; as a BLOB it is kept as it is.

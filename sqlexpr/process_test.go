@@ -162,6 +162,8 @@ func TestBindValue(t *testing.T) {
 		{types.Numeric(0, 0), decimal.RequireFromString("1.25"), sqlite, "1.25", ""},
 		{types.Numeric(0, 0), decimal.RequireFromString("1234567890.1234567"), sqlite, []byte("1234567890.1234567"), ""},
 		{types.Numeric(0, 0), decimal.RequireFromString("1234567890.1234567"), nil, "1234567890.1234567", ""},
+		{types.Numeric(0, 0), decimal.RequireFromString("1234567890123456789"), sqlite, int64(1234567890123456789), ""},
+		{types.Numeric(0, 0), decimal.RequireFromString("123456789012345678901"), sqlite, []byte("123456789012345678901"), ""},
 		{types.UUID(), uuid.MustParse("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"), nil, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", ""},
 		{types.JSON(), map[string]int{"a": 1}, nil, `{"a":1}`, ""},
 		{types.JSON(), json.RawMessage(`[1]`), nil, "[1]", ""},

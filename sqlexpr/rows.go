@@ -18,9 +18,9 @@ import (
 // When the statement's columns are typed — columns of a metadata.Table
 // or of [TableClause.AddTypedColumn], a CAST, a comparison, a function
 // with a known return type — Scan, Get, Map and ScanStruct see each
-// column as its type's Go value, the same on every dialect (see the
-// table in process.go's doc and the package doc); untyped columns are
-// left as the driver returns them.
+// column as its type's Go value, the same on every dialect (see Types
+// in the package doc); untyped columns are left as the driver returns
+// them.
 type Rows struct {
 	*sql.Rows
 	cols   []string
