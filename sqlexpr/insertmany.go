@@ -2,16 +2,10 @@ package sqlexpr
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/go-alchemy/alchemy/dialects"
 )
-
-// ErrNoPrimaryKeys is returned by [Result.InsertedPrimaryKeys] for a
-// statement that reports no inserted keys: not an INSERT, or an INSERT
-// into a table whose primary key is not known.
-var ErrNoPrimaryKeys = errors.New("sqlexpr: no inserted primary keys: the statement is not an INSERT into a table with a known primary key")
 
 // maxValuesPerInsert bounds the values of one multi-row INSERT: SQLite
 // takes 32,766 placeholders, PostgreSQL and MySQL 65,535.

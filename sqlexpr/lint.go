@@ -1,10 +1,8 @@
 package sqlexpr
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 
 	"github.com/go-alchemy/alchemy/dialects"
 )
@@ -13,25 +11,6 @@ import (
 // list has elements that no join or WHERE comparison connects is a
 // cartesian product, usually by mistake (a table only WHERE names is
 // added to FROM, so forgetting the join condition goes unnoticed).
-
-// ErrCartesianProduct is matched by every [*CartesianProductError].
-var ErrCartesianProduct = errors.New("sqlexpr: cartesian product")
-
-// CartesianProductError reports the FROM elements of a SELECT that are
-// not joined to the first one.
-type CartesianProductError struct {
-	From     string   // the first FROM element
-	Unjoined []string // the elements not connected to it
-}
-
-func (e *CartesianProductError) Error() string {
-	return fmt.Sprintf("sqlexpr: SELECT statement has a cartesian product between FROM element %s and %s; "+
-		"join them (Join, or a WHERE comparison of their columns), or name them all in From to mean it",
-		e.From, strings.Join(e.Unjoined, ", "))
-}
-
-// Unwrap makes errors.Is(err, ErrCartesianProduct) true.
-func (e *CartesianProductError) Unwrap() error { return ErrCartesianProduct }
 
 // LintMode says what a [Compiler] does with a cartesian product.
 type LintMode uint8

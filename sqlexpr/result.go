@@ -3,44 +3,14 @@ package sqlexpr
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"fmt"
 	"iter"
 	"reflect"
-	"strings"
 	"time"
 )
 
 // The verbs of SQLAlchemy's Result, on Rows and as generic functions.
 // Each name says how many rows it expects; a mismatch is a sentinel
 // error. Every verb reads what it needs and closes the rows.
-
-var (
-	// ErrNoResultFound is returned by One, ScalarOne and One[T] for a
-	// result without rows (SQLAlchemy's NoResultFound). It wraps
-	// sql.ErrNoRows, so errors.Is(err, sql.ErrNoRows) holds too.
-	ErrNoResultFound = fmt.Errorf("sqlexpr: no row was found when one was required: %w", sql.ErrNoRows)
-	// ErrMultipleResultsFound is returned by One, OneOrNone, ScalarOne
-	// and One[T] for a result of more than one row (SQLAlchemy's
-	// MultipleResultsFound).
-	ErrMultipleResultsFound = errors.New("sqlexpr: more than one row was found when one was required")
-	// ErrNoSuchColumn is matched by every [*NoSuchColumnError].
-	ErrNoSuchColumn = errors.New("sqlexpr: no such column")
-)
-
-// NoSuchColumnError reports a column name the result does not have, as
-// in rows.Get("nmae") (SQLAlchemy's NoSuchColumnError).
-type NoSuchColumnError struct {
-	Column  string   // the name asked for
-	Columns []string // the result's columns
-}
-
-func (e *NoSuchColumnError) Error() string {
-	return fmt.Sprintf("sqlexpr: the result has no column %q (its columns: %s)", e.Column, strings.Join(e.Columns, ", "))
-}
-
-// Unwrap makes errors.Is(err, ErrNoSuchColumn) true.
-func (e *NoSuchColumnError) Unwrap() error { return ErrNoSuchColumn }
 
 // All reads every remaining row and closes the rows.
 func (r *Rows) All() ([]*ResultRow, error) {
