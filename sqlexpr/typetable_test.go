@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,7 +90,34 @@ func typeTable(t *testing.T, s server, cases []typeCase) *metadata.Table {
 // and the generic One. The MySQL URL has no parseTime, so DATETIME comes
 // from the driver as text and is parsed by the processing.
 func TestTypeTable(t *testing.T) {
-	forEachServer(t, func(t *testing.T, s server) {
+	forEachServer(t, runTypeTable)
+}
+
+// TestTypeTableMySQLParseTime runs the type table on MySQL with the
+// driver's parseTime on: DATETIME then comes as a time.Time, DATE too,
+// and the same Go values must come back.
+func TestTypeTableMySQLParseTime(t *testing.T) {
+	url := os.Getenv("ALCHEMY_TEST_MYSQL_URL")
+	if url == "" {
+		t.Skip("set ALCHEMY_TEST_MYSQL_URL to run against MySQL/MariaDB")
+	}
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	s := openServer(t, "mysql", url+sep+"parseTime=true")
+	var now any
+	if err := s.db.QueryRowContext(context.Background(), "SELECT CAST(NOW() AS DATETIME)").Scan(&now); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := now.(time.Time); !ok {
+		t.Fatalf("parseTime=true did not reach the driver: DATETIME came as %T", now)
+	}
+	runTypeTable(t, s)
+}
+
+func runTypeTable(t *testing.T, s server) {
+	{
 		cases := typeCases()
 		if s.d.Family == "postgresql" {
 			cases = append(cases, typeCase{"span", types.Interval(), 26*time.Hour + 3*time.Minute + 4500*time.Millisecond,
@@ -180,7 +209,7 @@ func TestTypeTable(t *testing.T) {
 		if !reflect.DeepEqual(fmt.Sprint(v), fmt.Sprint(want)) {
 			t.Errorf("One[typed] = %+v\nwant %+v", v, want)
 		}
-	})
+	}
 }
 
 // comparable says whether WHERE col = value finds the row on every
