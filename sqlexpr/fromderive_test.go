@@ -2,6 +2,7 @@ package sqlexpr_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"log/slog"
 	"strings"
@@ -46,6 +47,23 @@ func TestDerivedFrom(t *testing.T) {
 			[3]string{"SELECT users.name, (SELECT count(*) AS count_1 FROM addresses WHERE addresses.user_id = users.id) AS n FROM users",
 				"SELECT users.name, (SELECT count(*) AS count_1 FROM addresses WHERE addresses.user_id = users.id) AS n FROM users",
 				"SELECT users.name, (SELECT count(*) AS count_1 FROM addresses WHERE addresses.user_id = users.id) AS n FROM users"}},
+		{"update correlated", sqlexpr.Update(u).Values(sqlexpr.Row{"name": "z"}).
+			Where(sqlexpr.Exists(sqlexpr.Select(a.C("id")).Where(a.C("user_id").Eq(u.C("id"))))),
+			[3]string{"UPDATE users SET name=$1 WHERE EXISTS (SELECT addresses.id FROM addresses WHERE addresses.user_id = users.id)",
+				"UPDATE users SET name=? WHERE EXISTS (SELECT addresses.id FROM addresses WHERE addresses.user_id = users.id)",
+				"UPDATE users SET name=? WHERE EXISTS (SELECT addresses.id FROM addresses WHERE addresses.user_id = users.id)"}},
+		{"update set correlated", sqlexpr.Update(u).Values(sqlexpr.Row{"name": sqlexpr.Select(a.C("city")).Where(a.C("user_id").Eq(u.C("id")))}),
+			[3]string{"UPDATE users SET name=(SELECT addresses.city FROM addresses WHERE addresses.user_id = users.id)",
+				"UPDATE users SET name=(SELECT addresses.city FROM addresses WHERE addresses.user_id = users.id)",
+				"UPDATE users SET name=(SELECT addresses.city FROM addresses WHERE addresses.user_id = users.id)"}},
+		{"delete correlated", sqlexpr.Delete(u).Where(u.C("id").In(sqlexpr.Select(a.C("user_id")).Where(a.C("city").Eq(u.C("name"))))),
+			[3]string{"DELETE FROM users WHERE users.id IN (SELECT addresses.user_id FROM addresses WHERE addresses.city = users.name)",
+				"DELETE FROM users WHERE users.id IN (SELECT addresses.user_id FROM addresses WHERE addresses.city = users.name)",
+				"DELETE FROM users WHERE users.id IN (SELECT addresses.user_id FROM addresses WHERE addresses.city = users.name)"}},
+		{"delete self subquery", sqlexpr.Delete(u).Where(u.C("id").In(sqlexpr.Select(sqlexpr.Max(u.C("id"))))),
+			[3]string{"DELETE FROM users WHERE users.id IN (SELECT max(users.id) AS max_1 FROM users)",
+				"DELETE FROM users WHERE users.id IN (SELECT max(users.id) AS max_1 FROM users)",
+				"DELETE FROM users WHERE users.id IN (SELECT max(users.id) AS max_1 FROM users)"}},
 		{"where only", sqlexpr.Select(sqlexpr.Literal(1)).Where(u.C("id").Eq(1)),
 			[3]string{"SELECT 1 AS anon_1 FROM users WHERE users.id = $1", "SELECT 1 AS anon_1 FROM users WHERE users.id = ?", "SELECT 1 AS anon_1 FROM users WHERE users.id = ?"}},
 	}
@@ -104,4 +122,31 @@ func TestFromLinting(t *testing.T) {
 	if !strings.Contains(buf.String(), "cartesian product between FROM element users and addresses") {
 		t.Errorf("warning = %q", buf.String())
 	}
+}
+
+// TestCorrelatedDML: a subquery in an UPDATE's or DELETE's WHERE that
+// names the target table refers to the row being written, on every
+// server: only the matching rows change.
+func TestCorrelatedDML(t *testing.T) {
+	forEachServer(t, func(t *testing.T, s server) {
+		f := newFixture(t, s)
+		u, a := f.users, f.addresses
+		ctx := context.Background()
+		res, err := sqlexpr.Exec(ctx, s.db, sqlexpr.Update(u).Values(sqlexpr.Row{"email": "rome@x"}).
+			Where(sqlexpr.Exists(sqlexpr.Select(a.C("id")).Where(a.C("user_id").Eq(u.C("id")), a.C("city").Eq("Rome")))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			t.Errorf("the correlated UPDATE changed %d rows, want 1 (alice)", n)
+		}
+		res, err = sqlexpr.Exec(ctx, s.db, sqlexpr.Delete(a).
+			Where(sqlexpr.Exists(sqlexpr.Select(u.C("id")).Where(u.C("id").Eq(a.C("user_id")), u.C("name").Eq("mary")))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			t.Errorf("the correlated DELETE removed %d rows, want 1 (mary's)", n)
+		}
+	})
 }
