@@ -160,7 +160,7 @@ func (c *shaper) shapeSelect(s *SelectStmt) bool {
 	}
 	for _, it := range orderBy {
 		if col, ok := it.(*ColumnClause); ok && col != nil && col.kw != 0 {
-			if !c.putRef(col.kw, unsafe.Pointer(col.table)) { // shapeOrderExpr's, inlined
+			if !c.colWord(col) { // shapeOrderExpr's, inlined
 				return false
 			}
 			continue
@@ -341,15 +341,13 @@ func (c *shaper) shapeItem(it SelectItem) bool {
 // colWord writes a table column's word, with the reference to its table
 // where columns add FROM elements.
 func (c *shaper) colWord(col *ColumnClause) bool {
-	if c.refCols {
-		if c.nrefs > 0 && c.refs[0] == unsafe.Pointer(col.table) {
-			c.put8(col.kw) // putRef's word for the first reference, without its loop
-			return true
-		}
-		return c.putRef(col.kw, unsafe.Pointer(col.table))
+	// Outside those clauses, or for the first FROM element (putRef's
+	// word for reference 0 is the bare word), no loop: this inlines.
+	if !c.refCols || c.nrefs > 0 && c.refs[0] == unsafe.Pointer(col.table) {
+		c.put8(col.kw)
+		return true
 	}
-	c.put8(col.kw)
-	return true
+	return c.putRef(col.kw, unsafe.Pointer(col.table))
 }
 
 // shapeColumn writes a column: a table's by its one word, an alias's by
@@ -362,11 +360,7 @@ func (c *shaper) shapeColumn(col *ColumnClause) bool {
 		return false
 	}
 	if col.kw != 0 { // a column of a table, as AddColumn made it
-		if c.refCols {
-			return c.putRef(col.kw, unsafe.Pointer(col.table))
-		}
-		c.put8(col.kw)
-		return true
+		return c.colWord(col)
 	}
 	if col.err != nil || col.self == nil {
 		return false
@@ -421,7 +415,9 @@ func (c *shaper) shapeBinary(x *BinaryExpr) bool {
 	// The usual comparison of a table column with a value is two words.
 	if col, ok := x.left.(*ColumnClause); ok && col != nil && col.kw != 0 && isPlainValue(x.right.x) {
 		c.put8(word(skBinary, byte(x.op), 1))
-		if !c.colWord(col) {
+		if !c.refCols || c.nrefs > 0 && c.refs[0] == unsafe.Pointer(col.table) {
+			c.put8(col.kw) // colWord, inlined: the commonest WHERE
+		} else if !c.putRef(col.kw, unsafe.Pointer(col.table)) {
 			return false
 		}
 		c.arg(x.right.x)
