@@ -25,36 +25,38 @@ func (c *Conn) SQLCompiler() *sqlexpr.Compiler { return c.engine.connector.compi
 
 // Execute compiles stmt for the engine's dialect and runs it on a pooled
 // connection on its own (database/sql's autocommit). Use [Engine.Begin]
-// or [Engine.Connect] to group statements in a transaction.
-func (e *Engine) Execute(ctx context.Context, stmt sqlexpr.Statement) (*sqlexpr.Result, error) {
-	return sqlexpr.Exec(ctx, e, stmt)
+// or [Engine.Connect] to group statements in a transaction. params are
+// the values of named parameters; several run the statement for each
+// (executemany; see sqlexpr.Exec).
+func (e *Engine) Execute(ctx context.Context, stmt sqlexpr.Statement, params ...sqlexpr.Params) (*sqlexpr.Result, error) {
+	return sqlexpr.Exec(ctx, e, stmt, params...)
 }
 
 // Query compiles a SELECT (or a statement with RETURNING) and runs it on
 // a pooled connection. Close the rows when done.
-func (e *Engine) Query(ctx context.Context, stmt sqlexpr.Statement) (*sqlexpr.Rows, error) {
-	return sqlexpr.Query(ctx, e, stmt)
+func (e *Engine) Query(ctx context.Context, stmt sqlexpr.Statement, params ...sqlexpr.Params) (*sqlexpr.Rows, error) {
+	return sqlexpr.Query(ctx, e, stmt, params...)
 }
 
 // QueryRow is Query for at most one row; errors surface in the row's Scan.
-func (e *Engine) QueryRow(ctx context.Context, stmt sqlexpr.Statement) *sqlexpr.ResultRow {
-	return sqlexpr.QueryRow(ctx, e, stmt)
+func (e *Engine) QueryRow(ctx context.Context, stmt sqlexpr.Statement, params ...sqlexpr.Params) *sqlexpr.ResultRow {
+	return sqlexpr.QueryRow(ctx, e, stmt, params...)
 }
 
 // Execute compiles stmt for the connection's dialect and runs it inside
 // the connection's transaction, beginning one if none is open. For a
 // one-row INSERT the result carries the inserted primary key.
-func (c *Conn) Execute(ctx context.Context, stmt sqlexpr.Statement) (*sqlexpr.Result, error) {
-	return sqlexpr.Exec(ctx, c, stmt)
+func (c *Conn) Execute(ctx context.Context, stmt sqlexpr.Statement, params ...sqlexpr.Params) (*sqlexpr.Result, error) {
+	return sqlexpr.Exec(ctx, c, stmt, params...)
 }
 
 // Query compiles stmt and runs it inside the connection's transaction.
 // Close the rows before the next statement.
-func (c *Conn) Query(ctx context.Context, stmt sqlexpr.Statement) (*sqlexpr.Rows, error) {
-	return sqlexpr.Query(ctx, c, stmt)
+func (c *Conn) Query(ctx context.Context, stmt sqlexpr.Statement, params ...sqlexpr.Params) (*sqlexpr.Rows, error) {
+	return sqlexpr.Query(ctx, c, stmt, params...)
 }
 
 // QueryRow is Query for at most one row; errors surface in the row's Scan.
-func (c *Conn) QueryRow(ctx context.Context, stmt sqlexpr.Statement) *sqlexpr.ResultRow {
-	return sqlexpr.QueryRow(ctx, c, stmt)
+func (c *Conn) QueryRow(ctx context.Context, stmt sqlexpr.Statement, params ...sqlexpr.Params) *sqlexpr.ResultRow {
+	return sqlexpr.QueryRow(ctx, c, stmt, params...)
 }

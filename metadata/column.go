@@ -105,7 +105,7 @@ func (c *ColumnDef) applyTable(t *Table) {
 		t.fail(c.name, c.err)
 	}
 	c.table = t
-	c.ColumnClause = t.AddColumn(c.name)
+	c.ColumnClause = t.AddTypedColumn(c.name, c.typ) // nil for a foreign key's: see inferType
 	t.columns = append(t.columns, c)
 	t.byName[c.name] = c
 	for _, fk := range c.fks {

@@ -50,6 +50,7 @@ func (c *ColumnDef) inferType() bool {
 		for i, local := range fk.columns {
 			if local == c && fk.refColumns != nil && fk.refColumns[i].typ != nil {
 				c.typ = fk.refColumns[i].typ
+				c.ColumnClause.SetType(c.typ) // so that its values are typed in statements too
 				return true
 			}
 		}

@@ -40,6 +40,7 @@ const DefaultCacheSize = 500
 // requires it): the cache assumes a *Dialect's fields never change.
 type Compiler struct {
 	cache atomic.Pointer[lru]
+	lint  atomic.Pointer[lintConfig] // nil: LintWarn to slog.Default()
 }
 
 // NewCompiler returns a Compiler whose cache holds up to size statements;
@@ -104,7 +105,7 @@ func Compile(stmt Statement, d *dialects.Dialect) (sql string, args []any, err e
 func (c *Compiler) Compile(stmt Statement, d *dialects.Dialect) (string, []any, error) {
 	l := c.cache.Load()
 	if l == nil || d == nil {
-		return render(stmt, d)
+		return c.renderLinted(stmt, d)
 	}
 	// A key starts with the dialect's address, so that the cache is one
 	// map with string keys (hashed by the fast string path); each entry
@@ -122,7 +123,7 @@ func (c *Compiler) Compile(stmt Statement, d *dialects.Dialect) (string, []any, 
 			if e := l.getEntry(key); e != nil {
 				return e.sql, sh.argsFor(s), nil
 			}
-			sql, rargs, err := render(stmt, d)
+			sql, rargs, err := c.renderLinted(stmt, d)
 			if err == nil && sameArgs(sh.values(), rargs) {
 				l.put(d, strings.Clone(key), sql, slot)
 			}
@@ -143,6 +144,9 @@ func (c *Compiler) Compile(stmt Statement, d *dialects.Dialect) (string, []any, 
 		return sql, args, nil
 	}
 	sql, err := renderText(stmt, d)
+	if err == nil {
+		err = c.lintStatement(stmt, d)
+	}
 	if err == nil {
 		l.put(d, string(k.buf), sql, -1)
 	}
@@ -342,4 +346,16 @@ func (l *lru) stats() CacheStats {
 // a panic (a struct may hold an interface holding a slice).
 func plainKind(k reflect.Kind) bool {
 	return k >= reflect.Bool && k <= reflect.Complex128 || k == reflect.String || k == reflect.Pointer
+}
+
+// renderLinted is render followed by the FROM linter (lint.go).
+func (c *Compiler) renderLinted(stmt Statement, d *dialects.Dialect) (string, []any, error) {
+	sql, args, err := render(stmt, d)
+	if err == nil {
+		err = c.lintStatement(stmt, d)
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	return sql, args, nil
 }

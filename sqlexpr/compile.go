@@ -366,9 +366,11 @@ func (c *compiler) query(q SelectBase, correlate bool) {
 
 // text writes a TextClause, numbering its placeholders.
 func (c *compiler) text(t *TextClause) {
-	if c.keyMode {
+	if c.keyMode && t.values == nil && strings.IndexByte(t.sql, ':') < 0 {
 		// The text, the dialect and the argument count determine the
-		// rendering below; splitting here would only cost time.
+		// rendering below; splitting here would only cost time. A text
+		// that may have :name parameters is split in both modes, so that
+		// the arguments are collected alike.
 		c.userText(t.sql)
 		for _, a := range t.args {
 			c.bind(a)
@@ -376,14 +378,34 @@ func (c *compiler) text(t *TextClause) {
 		return
 	}
 	parts := splitText(t.sql, c.d.BackslashEscapes)
-	if len(parts)-1 != len(t.args) {
-		c.setErr(invalidf("Text has %d placeholders but %d arguments: %q", len(parts)-1, len(t.args), t.sql))
+	n := 0
+	for _, p := range parts {
+		if p.ph {
+			n++
+		}
+	}
+	if n != len(t.args) {
+		c.setErr(invalidf("Text has %d placeholders but %d arguments: %q (write one ? per argument, "+
+			"or :name parameters with their values in a Params)", n, len(t.args), t.sql))
 		return
 	}
-	for i, p := range parts {
+	i := 0
+	for _, p := range parts {
 		c.userText(p.sql)
-		if p.ph {
+		switch {
+		case p.ph:
 			c.bind(t.args[i])
+			i++
+		case p.name != "":
+			typ := t.binds[p.name]
+			if v, ok := t.values[p.name]; ok {
+				if typ != nil {
+					v = bindValue(typ, v)
+				}
+				c.bind(v)
+			} else {
+				c.bind(paramRef{name: p.name, typ: typ})
+			}
 		}
 	}
 }

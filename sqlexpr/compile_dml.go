@@ -23,6 +23,7 @@ func (c *compiler) insert(s *InsertStmt) {
 		c.valuesRows(s)
 	}
 	if s.upsert != nil {
+		defer c.inScope(s.table)()
 		c.upsert(s)
 	}
 	if len(s.returning) > 0 && !c.d.Features.InsertReturning {
@@ -146,6 +147,7 @@ func (c *compiler) update(s *UpdateStmt) {
 	}
 	c.kw("UPDATE ")
 	c.tableName(s.table)
+	defer c.inScope(s.table)()
 	c.kw(" SET ")
 	c.setList(s.set, "=")
 	c.conds(" WHERE ", s.where)
@@ -162,6 +164,7 @@ func (c *compiler) delete(s *DeleteStmt) {
 	}
 	c.kw("DELETE FROM ")
 	c.tableName(s.table)
+	defer c.inScope(s.table)()
 	c.conds(" WHERE ", s.where)
 	if len(s.returning) > 0 && !c.d.Features.DeleteReturning {
 		c.fail("DELETE … RETURNING")
@@ -214,5 +217,20 @@ func (c *compiler) returningAll(f FromClause) {
 			c.kw(", ")
 		}
 		c.returningExpr(col)
+	}
+}
+
+// inScope makes the table an UPDATE, DELETE or upsert writes a FROM
+// element of the enclosing statement for the subqueries in its SET and
+// WHERE, so that they correlate to it (FROM derivation would otherwise
+// add it to their own FROM: WHERE EXISTS (SELECT … FROM addresses,
+// users …) would no longer refer to the row being updated). It returns
+// the function that takes it out of scope.
+func (c *compiler) inScope(t *TableClause) func() {
+	n := len(c.leaves)
+	c.leaves = append(c.leaves, t)
+	return func() {
+		clear(c.leaves[n:])
+		c.leaves = c.leaves[:n]
 	}
 }

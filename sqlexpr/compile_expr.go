@@ -115,8 +115,10 @@ func (c *compiler) node(n Expr) {
 		c.function(x)
 	case *OverExpr:
 		c.over(x)
-	case *BindParam:
+	case *ValueExpr:
 		c.bind(x.v)
+	case *BindParamExpr:
+		c.bind(x.ref)
 	case *LiteralExpr:
 		c.literal(x.v)
 	case *RawExpr:
@@ -295,7 +297,7 @@ func (c *compiler) unary(u *UnaryExpr) {
 		// a negative literal would start a "--" comment.
 		c.kw("-")
 		switch canon(u.e).(type) {
-		case *ColumnClause, *BindParam:
+		case *ColumnClause, *ValueExpr:
 			c.expr(u.e, 0)
 		default:
 			c.kw("(")

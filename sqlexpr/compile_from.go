@@ -19,10 +19,31 @@ func (c *compiler) deriveFroms(s *SelectStmt, correlate bool) {
 		c.addLeaves(canonFrom(j.right))
 	}
 	d := fromDeriver{c: c, enclosing: enclosing, correlate: correlate}
-	d.items(s.itemList())
+	d.clauses(s)
 	if d.correlated && len(c.items) == items {
 		d.correlate = false
-		d.items(s.itemList())
+		d.clauses(s)
+	}
+}
+
+// clauses collects the FROM elements of the columns of the SELECT list,
+// WHERE, GROUP BY, HAVING and ORDER BY, in that order, as SQLAlchemy
+// adds a table that only WHERE names (an ORDER BY or GROUP BY label is
+// written by its name: its expression adds nothing).
+func (d *fromDeriver) clauses(s *SelectStmt) {
+	d.items(s.itemList())
+	for _, e := range s.whereList() {
+		d.expr(canon(e))
+	}
+	more := s.rare()
+	for _, e := range more.groupBy {
+		d.orderItem(e)
+	}
+	for _, e := range more.having {
+		d.expr(canon(e))
+	}
+	for _, o := range s.orderList() {
+		d.orderItem(o)
 	}
 }
 
@@ -127,11 +148,15 @@ func (d *fromDeriver) caseExpr(x *CaseExpr) {
 }
 
 func (d *fromDeriver) orderItem(o OrderItem) {
+	var e Expr
 	switch x := o.(type) {
 	case *Ordering:
-		d.expr(canon(x.e))
+		e = canon(x.e)
 	case Expr:
-		d.expr(canon(x))
+		e = canon(x)
+	}
+	if _, label := e.(*LabelExpr); !label {
+		d.expr(e)
 	}
 }
 

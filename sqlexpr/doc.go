@@ -66,11 +66,39 @@
 // its dialect (dialects.Of: the target's Dialect method, else a probe the
 // driver answers locally), compile through the cache (the target's own
 // when it is a [CompilerProvider]) and run the statement. Rows are read
-// by column name ([Rows.Get], [Rows.Map]) or into structs
-// ([Rows.ScanStruct], [Rows.ScanAll], by db:"…" tag, else by field name,
-// case-insensitive). A one-row INSERT into a table that knows its primary
-// key reports it ([Result.InsertedPrimaryKey]): with RETURNING where the
+// by column name ([Rows.Get], [Rows.Map]; an unknown name is a
+// [*NoSuchColumnError]), into structs ([Rows.ScanStruct], [Rows.ScanAll],
+// by db:"…" tag, else by field name, case-insensitive), with
+// SQLAlchemy's verbs ([Rows.One], [Rows.OneOrNone], [Rows.First],
+// [Rows.Scalar], [Rows.ScalarOne], [Rows.Scalars], [Rows.All],
+// [Rows.Mappings]; [ErrNoResultFound], [ErrMultipleResultsFound]) or
+// generically ([All], [One], [OneOrNone], and [Iter], an iter.Seq2 that
+// streams). A one-row INSERT into a table that knows its primary key
+// reports it ([Result.InsertedPrimaryKey]): with RETURNING where the
 // dialect has INSERT … RETURNING, else with LastInsertId.
+//
+// # Types
+//
+// The types declared on a metadata.Table (or [TableClause.AddTypedColumn])
+// govern both directions. Typed columns come back as one Go type per
+// column type on every dialect: int64, bool, string, time.Time in UTC,
+// types.CivilDate, types.CivilTime, time.Duration (PostgreSQL INTERVAL),
+// decimal.Decimal, float64, []byte, json.RawMessage (which also decodes
+// into any other Scan destination), uuid.UUID; NULL is nil. Go values
+// bound for them are converted for the dialect: a time.Time for a
+// DateTime is stored as its UTC wall clock, a JSON column's value is
+// encoded. A comparison, a CAST and count/sum/min/max/lower/… are typed
+// too; untyped columns come as the driver gives them. Plain database/sql
+// code on the "alchemy" driver is not affected.
+//
+// # Parameters
+//
+// [BindParam] and Text's :name parameters take their values when the
+// statement runs: Exec(ctx, db, stmt, Params{"name": "john"}). Exec with
+// several Params runs the statement for each (executemany); an INSERT
+// without Values given Params inserts them in one multi-row INSERT and
+// reports the keys where the dialect has RETURNING
+// ([Result.InsertedPrimaryKeys]).
 //
 // # Deviations from SQLAlchemy
 //
@@ -106,10 +134,14 @@
 //   - Eq(nil) and Ne(nil) are IS NULL and IS NOT NULL, as in SQLAlchemy;
 //     a Go true or false is bound rather than written as a literal.
 //   - The FROM list is what From and Join name plus the FROM element of
-//     every SELECT-list column. SQLAlchemy also adds tables that only
-//     WHERE mentions; here such a table must be named with From (an
-//     accidental cartesian product is then impossible). A subquery in an
-//     expression correlates automatically: a SELECT-list table that the
+//     every column of the SELECT list, WHERE, GROUP BY, HAVING and ORDER
+//     BY (SQLAlchemy derives it from the SELECT list and WHERE; a table
+//     that only ORDER BY or HAVING names is added here too rather than
+//     rendered into a statement every server rejects). A FROM list whose
+//     elements no join or WHERE comparison connects is reported as
+//     SQLAlchemy's FROM linter does: a warning through slog by default,
+//     an error with [Compiler.SetFromLinting](LintError, nil). A subquery
+//     in an expression correlates automatically: a table that the
 //     enclosing SELECT reads is left out of its FROM, unless it would
 //     leave none.
 //   - CTEs are declared with With on the statement that uses them; they
@@ -132,8 +164,9 @@
 //   - IN lists are part of the cache key with their length: lists of
 //     different lengths are different entries (SQLAlchemy expands them
 //     after the cache). Nothing else about values is in the key.
-//   - Text takes "?" placeholders on every dialect (numbered for
-//     PostgreSQL), not SQLAlchemy's :name binds.
+//   - Text takes SQLAlchemy's :name parameters (values from [Params])
+//     and also "?" placeholders bound to its arguments in order, on every
+//     dialect (numbered for PostgreSQL).
 //   - Function names are written unquoted and must be plain identifiers;
 //     table, column, label and alias names are quoted where needed, and a
 //     name that cannot be quoted (empty, or containing NUL) is an error.

@@ -26,8 +26,21 @@ type CompilerProvider interface {
 	SQLCompiler() *Compiler
 }
 
-// prepare finds target's dialect and compiles stmt for it.
-func prepare(ctx context.Context, target Target, stmt Statement) (*dialects.Dialect, string, []any, error) {
+// prepare finds target's dialect, compiles stmt for it and resolves the
+// arguments with p (see resolveArgs).
+func prepare(ctx context.Context, target Target, stmt Statement, p Params) (*dialects.Dialect, string, []any, error) {
+	d, sqlText, args, err := compileFor(ctx, target, stmt)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if args, err = resolveArgs(args, p, d); err != nil {
+		return nil, "", nil, err
+	}
+	return d, sqlText, args, nil
+}
+
+// compileFor finds target's dialect and compiles stmt for it.
+func compileFor(ctx context.Context, target Target, stmt Statement) (*dialects.Dialect, string, []any, error) {
 	if target == nil {
 		return nil, "", nil, invalidf("nil target")
 	}
@@ -52,18 +65,46 @@ func compilerOf(target Target) *Compiler {
 // Exec compiles stmt for target's dialect and executes it. ctx bounds the
 // dialect probe and the statement.
 //
-// For a one-row INSERT into a table that knows its primary key
+// params are the values of the statement's named parameters
+// ([BindParam], :name in [Text]). Several Params run the statement once
+// for each (SQLAlchemy's executemany), compiled once; an INSERT without
+// Values given Params inserts them as its rows, in one multi-row INSERT
+// (split every 30,000 values to stay within the servers' limits on
+// placeholders).
+//
+// For an INSERT into a table that knows its primary key
 // ([TableClause.SetPrimaryKey], metadata.Table) the result carries the
-// inserted key (Result.InsertedPrimaryKey): the values given for it, or
-// the generated one, read with RETURNING where the dialect has INSERT …
-// RETURNING (SQLAlchemy's implicit returning), else from LastInsertId.
-func Exec(ctx context.Context, target Target, stmt Statement) (*Result, error) {
-	if ins, ok := stmt.(*InsertStmt); ok {
+// inserted keys ([Result.InsertedPrimaryKey], [Result.InsertedPrimaryKeys]):
+// for one row, the values given for it, or the generated one, read with
+// RETURNING where the dialect has INSERT … RETURNING (SQLAlchemy's
+// implicit returning), else from LastInsertId; for several rows, read
+// with RETURNING where the dialect has it, in the order the server
+// returns them (the order of the rows on PostgreSQL, SQLite and
+// MariaDB), and otherwise not known: InsertedPrimaryKeys says why.
+func Exec(ctx context.Context, target Target, stmt Statement, params ...Params) (*Result, error) {
+	if ins, ok := stmt.(*InsertStmt); ok && ins != nil && ins.err == nil && len(params) > 0 &&
+		len(ins.rows) == 0 && ins.query == nil {
+		rows := make([]Row, len(params))
+		for i, p := range params {
+			rows[i] = Row(p)
+		}
+		c := *ins
+		c.rows, c.cols = nil, nil
+		return Exec(ctx, target, c.Values(rows...))
+	}
+	if len(params) > 1 {
+		return execMany(ctx, target, stmt, params)
+	}
+	p, _ := oneParams("Exec", params)
+	if ins, ok := stmt.(*InsertStmt); ok && ins != nil && p == nil {
 		if pk := insertPK(ins); pk != nil {
 			return execInsert(ctx, target, ins, pk)
 		}
+		if pk, many := insertManyPK(ins); many {
+			return execInsertRows(ctx, target, ins, pk)
+		}
 	}
-	_, sqlText, args, err := prepare(ctx, target, stmt)
+	_, sqlText, args, err := prepare(ctx, target, stmt, p)
 	if err != nil {
 		return nil, err
 	}
@@ -74,11 +115,40 @@ func Exec(ctx context.Context, target Target, stmt Statement) (*Result, error) {
 	return &Result{res: res}, nil
 }
 
+// execMany runs stmt once for each of params, compiled once.
+func execMany(ctx context.Context, target Target, stmt Statement, params []Params) (*Result, error) {
+	d, sqlText, args, err := compileFor(ctx, target, stmt)
+	if err != nil {
+		return nil, err
+	}
+	out := &Result{pkErr: errors.New("sqlexpr: no inserted primary keys: the statement ran once per Params (give an INSERT without Values the Params to insert them in one statement)")}
+	for i, p := range params {
+		a, err := resolveArgs(args, p, d)
+		if err != nil {
+			return nil, fmt.Errorf("sqlexpr: Params %d: %w", i, err)
+		}
+		res, err := target.ExecContext(ctx, sqlText, a...)
+		if err != nil {
+			return nil, fmt.Errorf("sqlexpr: Params %d: %w", i, err)
+		}
+		if n, err := res.RowsAffected(); err == nil {
+			out.affected += n
+		}
+	}
+	return out, nil
+}
+
 // Query compiles stmt for target's dialect and runs it. The caller must
-// Close the rows (or read them to the end). ctx bounds the statement and
-// the reading of its rows.
-func Query(ctx context.Context, target Target, stmt Statement) (*Rows, error) {
-	_, sqlText, args, err := prepare(ctx, target, stmt)
+// Close the rows (or read them to the end, or use one of the verbs: One,
+// All, Scalar, …). ctx bounds the statement and the reading of its
+// rows. params are the values of the statement's named parameters (one
+// Params at most). Typed result columns are processed (see [Rows]).
+func Query(ctx context.Context, target Target, stmt Statement, params ...Params) (*Rows, error) {
+	p, err := oneParams("Query", params)
+	if err != nil {
+		return nil, err
+	}
+	d, sqlText, args, err := prepare(ctx, target, stmt, p)
 	if err != nil {
 		return nil, err
 	}
@@ -86,14 +156,15 @@ func Query(ctx context.Context, target Target, stmt Statement) (*Rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newRows(rows)
+	return newRows(rows, d, resultTypes(stmt))
 }
 
-// QueryRow runs stmt and reads its first row; the rows are closed before
-// it returns. Errors, sql.ErrNoRows included, are reported by the
-// ResultRow's methods.
-func QueryRow(ctx context.Context, target Target, stmt Statement) *ResultRow {
-	rows, err := Query(ctx, target, stmt)
+// QueryRow runs stmt and reads its first row, as database/sql's QueryRow
+// does; the rows are closed before it returns. Errors, sql.ErrNoRows
+// included, are reported by the ResultRow's methods. Use [Rows.One] or
+// [One] to insist on exactly one row.
+func QueryRow(ctx context.Context, target Target, stmt Statement, params ...Params) *ResultRow {
+	rows, err := Query(ctx, target, stmt, params...)
 	if err != nil {
 		return &ResultRow{err: err}
 	}
@@ -102,8 +173,11 @@ func QueryRow(ctx context.Context, target Target, stmt Statement) *ResultRow {
 
 // Result is the outcome of [Exec]. It implements sql.Result.
 type Result struct {
-	res sql.Result // nil when the statement ran as a query (RETURNING)
-	pk  []any
+	res      sql.Result // nil when the statement ran as a query (RETURNING) or several times
+	affected int64      // the rows affected when res is nil
+	pk       []any      // the first (or only) inserted row's key
+	pks      [][]any    // every inserted row's key, when known
+	pkErr    error      // why pks is not known
 }
 
 var _ sql.Result = (*Result)(nil)
@@ -122,19 +196,40 @@ func (r *Result) LastInsertId() (int64, error) {
 	return 0, errors.New("sqlexpr: no integer LastInsertId: the key was read with RETURNING; use InsertedPrimaryKey")
 }
 
-// RowsAffected is the driver's RowsAffected; 1 for an INSERT whose key
-// was read with RETURNING.
+// RowsAffected is the driver's RowsAffected; for an INSERT whose keys
+// were read with RETURNING, the rows inserted; for a statement run once
+// per Params, the sum.
 func (r *Result) RowsAffected() (int64, error) {
 	if r.res != nil {
 		return r.res.RowsAffected()
 	}
-	return 1, nil
+	return r.affected, nil
 }
 
-// InsertedPrimaryKey returns the primary key of the row a one-row INSERT
-// added, in the order of the table's PrimaryKeyNames; nil for other
-// statements and for tables whose primary key is not known.
+// InsertedPrimaryKey returns the primary key of the row an INSERT added,
+// in the order of the table's PrimaryKeyNames; for a multi-row INSERT,
+// that of its first row when the keys were read (see
+// InsertedPrimaryKeys). It is nil for other statements, for tables whose
+// primary key is not known, and for a multi-row INSERT whose keys could
+// not be read: check its length before indexing it.
 func (r *Result) InsertedPrimaryKey() []any { return r.pk }
+
+// InsertedPrimaryKeys returns the primary key of every row an INSERT
+// added, in the order the server returned them, or an error saying why
+// they are not known (a dialect without INSERT … RETURNING for a
+// multi-row INSERT, a table without a known primary key, a statement
+// that is not an INSERT).
+func (r *Result) InsertedPrimaryKeys() ([][]any, error) {
+	switch {
+	case r.pks != nil:
+		return r.pks, nil
+	case r.pk != nil:
+		return [][]any{r.pk}, nil
+	case r.pkErr != nil:
+		return nil, r.pkErr
+	}
+	return nil, ErrNoPrimaryKeys
+}
 
 // pkNamer is implemented by *TableClause and by values embedding it.
 type pkNamer interface {
@@ -176,18 +271,21 @@ func execInsert(ctx context.Context, target Target, s *InsertStmt, pk []string) 
 		if err != nil {
 			return nil, err
 		}
+		if args, err = resolveArgs(args, nil, d); err != nil {
+			return nil, err
+		}
 		rows, err := target.QueryContext(ctx, sqlText, args...)
 		if err != nil {
 			return nil, err
 		}
-		r, err := newRows(rows)
+		r, err := newRows(rows, d, resultTypes(&ret))
 		if err != nil {
 			return nil, err
 		}
 		if err := firstRow(r).Scan(&given[missing]); err != nil {
 			return nil, err
 		}
-		return &Result{pk: given}, nil
+		return &Result{pk: given, affected: 1}, nil
 	}
 	res, err := Exec(ctx, target, withoutPK(s))
 	if err != nil {

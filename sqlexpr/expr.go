@@ -84,7 +84,13 @@ type BinaryExpr struct {
 }
 
 func newBinary(left Expr, op binOp, right any) *BinaryExpr {
-	b := &BinaryExpr{op: op, left: left, right: toOperand(right)}
+	var r operand
+	if col := typedColumn(left); col != nil {
+		r = typedOperand(col, right)
+	} else {
+		r = toOperand(right)
+	}
+	b := &BinaryExpr{op: op, left: left, right: r}
 	b.self = b
 	return b
 }
@@ -309,17 +315,18 @@ func (c *CaseExpr) Else(result any) *CaseExpr {
 	return c
 }
 
-// BindParam is an explicitly bound value, for places where a plain Go
+// ValueExpr is an explicitly bound value, for places where a plain Go
 // value would not be taken as one (a SELECT list item, the left side of
-// an operator).
-type BindParam struct {
+// an operator). See [Value]; a value given when the statement runs is a
+// [BindParam].
+type ValueExpr struct {
 	ops
 	v any
 }
 
 // Value returns v as a bound parameter.
-func Value(v any) *BindParam {
-	b := &BindParam{v: v}
+func Value(v any) *ValueExpr {
+	b := &ValueExpr{v: v}
 	b.self = b
 	return b
 }

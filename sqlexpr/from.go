@@ -107,10 +107,13 @@ func (a *AliasClause) Name() string { return a.name }
 // name must be one of its columns (see TableClause.C).
 func (a *AliasClause) C(name string) *ColumnClause {
 	if t, ok := a.of.(*TableClause); ok {
-		if t.lookup(name) == nil {
+		tc := t.lookup(name)
+		if tc == nil {
 			return badColumn(t, a, name, invalidf("table %s (alias %s) has no column %q", t.name, a.name, name))
 		}
-		return newColumn(t, a, name)
+		c := newColumn(t, a, name)
+		c.typ = tc.typ
+		return c
 	}
 	return newColumn(nil, a, name)
 }

@@ -87,7 +87,7 @@ func (s *InsertStmt) Values(rows ...Row) *InsertStmt {
 		}
 		vals := make([]operand, len(s.cols))
 		for i, c := range s.cols {
-			vals[i] = toOperand(r[c])
+			vals[i] = bindOperand(s.table.lookup(c), r[c])
 		}
 		s.rows = append(s.rows, vals)
 	}
@@ -178,7 +178,7 @@ func setItems(t *TableClause, r Row) ([]setItem, error) {
 	}
 	items := make([]setItem, len(cols))
 	for i, c := range cols {
-		items[i] = setItem{col: c, val: toOperand(r[c])}
+		items[i] = setItem{col: c, val: bindOperand(t.lookup(c), r[c])}
 	}
 	return items, nil
 }

@@ -236,3 +236,16 @@ func canonFrom(f FromClause) FromClause {
 func nilPointer(x any) bool {
 	return (*[2]unsafe.Pointer)(unsafe.Pointer(&x))[1] == nil
 }
+
+// bindOperands is toOperands for values of the column col (see
+// bindOperand).
+func bindOperands(col *ColumnClause, vs []any) []operand {
+	if col == nil {
+		return toOperands(vs)
+	}
+	out := make([]operand, len(vs))
+	for i, v := range vs {
+		out[i] = bindOperand(col, v)
+	}
+	return out
+}

@@ -99,7 +99,8 @@ func (o ops) Between(lo, hi any) Expr    { return newBetween(o.self, false, lo, 
 func (o ops) NotBetween(lo, hi any) Expr { return newBetween(o.self, true, lo, hi) }
 
 func newBetween(left Expr, not bool, lo, hi any) Expr {
-	b := &BetweenExpr{left: left, not: not, lo: toOperand(lo), hi: toOperand(hi)}
+	col := typedColumn(left)
+	b := &BetweenExpr{left: left, not: not, lo: bindOperand(col, lo), hi: bindOperand(col, hi)}
 	b.self = b
 	return b
 }
@@ -108,6 +109,7 @@ func newBetween(left Expr, not bool, lo, hi any) Expr {
 // reuse its slice.
 func newIn(left Expr, not bool, values []any) Expr {
 	in := &InExpr{left: left, not: not}
+	col := typedColumn(left)
 	in.self = in
 	if len(values) == 1 {
 		switch v := values[0].(type) {
@@ -119,7 +121,7 @@ func newIn(left Expr, not bool, values []any) Expr {
 			if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice || rv.Kind() == reflect.Array {
 				vals := make([]operand, rv.Len())
 				for i := range vals {
-					vals[i] = toOperand(rv.Index(i).Interface())
+					vals[i] = bindOperand(col, rv.Index(i).Interface())
 				}
 				in.setValues(vals)
 				return in
@@ -128,12 +130,12 @@ func newIn(left Expr, not bool, values []any) Expr {
 	}
 	if len(values) <= len(in.buf) {
 		for i, v := range values {
-			in.buf[i] = toOperand(v)
+			in.buf[i] = bindOperand(col, v)
 		}
 		in.n = uint8(len(values))
 		return in
 	}
-	in.setValues(toOperands(values))
+	in.setValues(bindOperands(col, values))
 	return in
 }
 

@@ -2,29 +2,76 @@ package sqlexpr
 
 import (
 	"database/sql"
+	"fmt"
 	"strings"
+
+	"github.com/go-alchemy/alchemy/dialects"
+	"github.com/go-alchemy/alchemy/types"
 )
 
-// Rows is the result of [Query]: *sql.Rows plus access by column name.
-// Use it as *sql.Rows (Next, Scan, Err, Close); after Next, Get, Map,
-// ScanStruct read the current row. It is not safe for concurrent use.
+// Rows is the result of [Query]: *sql.Rows plus access by column name,
+// typed values and the verbs of SQLAlchemy's Result (One, Scalar, All,
+// …; result.go). Use it as *sql.Rows (Next, Scan, Err, Close); after
+// Next, Get, Map, ScanStruct read the current row. It is not safe for
+// concurrent use.
+//
+// When the statement's columns are typed — columns of a metadata.Table
+// or of [TableClause.AddTypedColumn], a CAST, a comparison, a function
+// with a known return type — Scan, Get, Map and ScanStruct see each
+// column as its type's Go value, the same on every dialect (see Types
+// in the package doc); untyped columns are left as the driver returns
+// them.
 type Rows struct {
 	*sql.Rows
 	cols   []string
 	index  map[string]int
-	binary []bool // columns whose []byte values stay []byte
-	vals   []any  // the current row, loaded on first use
+	binary []bool      // columns whose []byte values stay []byte
+	procs  []processor // one per column; nil when no column is processed
+	vals   []any       // the current row, loaded on first use
+	ptrs   []any       // Scan's destinations, reused
 	loaded bool
+	meta   bool // cols, index and binary are filled in
 	err    error
 }
 
-func newRows(rows *sql.Rows) (*Rows, error) {
-	types, err := rows.ColumnTypes()
+// newRows wraps rows read from d; typs are the result column types
+// (resultTypes), nil for none.
+func newRows(rows *sql.Rows, d *dialects.Dialect, typs []types.Type) (*Rows, error) {
+	r := &Rows{Rows: rows}
+	if typs == nil {
+		return r, nil
+	}
+	cols, err := rows.Columns()
 	if err != nil {
 		rows.Close()
 		return nil, err
 	}
-	r := &Rows{Rows: rows, cols: make([]string, len(types)), index: make(map[string]int, len(types)), binary: make([]bool, len(types))}
+	if len(cols) != len(typs) {
+		return r, nil // columns the statement does not model (a table read as t.*)
+	}
+	procs := make([]processor, len(typs))
+	any := false
+	for i, t := range typs {
+		procs[i] = processorFor(t, d)
+		any = any || procs[i] != nil
+	}
+	if any {
+		r.procs = procs
+	}
+	return r, nil
+}
+
+// loadMeta reads the column names and database types once, for access
+// by name.
+func (r *Rows) loadMeta() error {
+	if r.meta {
+		return nil
+	}
+	types, err := r.Rows.ColumnTypes()
+	if err != nil {
+		return err
+	}
+	r.cols, r.index, r.binary = make([]string, len(types)), make(map[string]int, len(types)), make([]bool, len(types))
 	for i, t := range types {
 		r.cols[i] = t.Name()
 		if _, dup := r.index[t.Name()]; !dup {
@@ -32,7 +79,8 @@ func newRows(rows *sql.Rows) (*Rows, error) {
 		}
 		r.binary[i] = isBinaryType(t.DatabaseTypeName())
 	}
-	return r, nil
+	r.meta = true
+	return nil
 }
 
 // isBinaryType reports whether values of a column of this database type
@@ -42,13 +90,18 @@ func isBinaryType(name string) bool {
 	return strings.Contains(n, "BLOB") || strings.Contains(n, "BINARY") || n == "BYTEA" || n == "BIT"
 }
 
-// Next advances to the next row (see sql.Rows.Next).
+// Next advances to the next row (see sql.Rows.Next). It returns false
+// once Get, Map or ScanStruct has failed, so that a loop ends with the
+// error in Err.
 func (r *Rows) Next() bool {
 	r.loaded = false
+	if r.err != nil {
+		return false
+	}
 	return r.Rows.Next()
 }
 
-// Err returns the error of the last Get, Map or ScanStruct, else that of
+// Err returns the error of a failed Get, Map or ScanStruct, else that of
 // the iteration (sql.Rows.Err).
 func (r *Rows) Err() error {
 	if r.err != nil {
@@ -57,15 +110,78 @@ func (r *Rows) Err() error {
 	return r.Rows.Err()
 }
 
-// Columns returns the result's column names.
-func (r *Rows) Columns() []string { return r.cols }
+// Columns returns the result's column names (nil after an error, which
+// Err reports).
+func (r *Rows) Columns() []string {
+	if err := r.loadMeta(); err != nil {
+		r.err = err
+		return nil
+	}
+	return r.cols
+}
 
-// load reads the current row into r.vals once.
+// Scan copies the current row's columns into dest, as sql.Rows.Scan
+// does, after converting typed columns to their Go values: a DateTime
+// column scans into a *time.Time on MySQL without parseTime too, a
+// Numeric into a *decimal.Decimal, a JSON column into a pointer to any
+// value it decodes into (a struct, a map, a slice).
+func (r *Rows) Scan(dest ...any) error {
+	if r.procs == nil {
+		return r.Rows.Scan(dest...)
+	}
+	if len(dest) != len(r.procs) {
+		return invalidf("Scan: %d destinations for %d columns", len(dest), len(r.procs))
+	}
+	if r.ptrs == nil {
+		r.vals = make([]any, len(r.procs))
+		r.ptrs = make([]any, len(r.procs))
+	}
+	for i, p := range r.procs {
+		if p == nil {
+			r.ptrs[i] = dest[i]
+		} else {
+			r.ptrs[i] = &r.vals[i]
+		}
+	}
+	r.loaded = false // vals now hold only the processed columns
+	if err := r.Rows.Scan(r.ptrs...); err != nil {
+		return err
+	}
+	for i, p := range r.procs {
+		if p == nil {
+			continue
+		}
+		v := r.vals[i]
+		if v != nil {
+			var err error
+			if v, err = p(v); err != nil {
+				return r.columnErr(i, err)
+			}
+		}
+		if err := assign(dest[i], v); err != nil {
+			return r.columnErr(i, err)
+		}
+	}
+	return nil
+}
+
+func (r *Rows) columnErr(i int, err error) error {
+	if r.loadMeta() == nil && i < len(r.cols) {
+		return columnError(r.cols[i], err)
+	}
+	return fmt.Errorf("sqlexpr: column %d: %w", i+1, err)
+}
+
+// load reads the current row into r.vals once, processed.
 func (r *Rows) load() error {
 	if r.loaded {
 		return nil
 	}
-	if r.vals == nil {
+	if err := r.loadMeta(); err != nil {
+		r.err = err
+		return err
+	}
+	if len(r.vals) != len(r.cols) {
 		r.vals = make([]any, len(r.cols))
 	}
 	ptrs := make([]any, len(r.vals))
@@ -76,24 +192,40 @@ func (r *Rows) load() error {
 		r.err = err
 		return err
 	}
+	for i, p := range r.procs {
+		if p != nil && r.vals[i] != nil {
+			v, err := p(r.vals[i])
+			if err != nil {
+				r.err = r.columnErr(i, err)
+				return r.err
+			}
+			r.vals[i] = v
+		}
+	}
 	r.loaded = true
 	return nil
 }
 
-// Get returns the value of column name in the current row, nil for a
-// NULL or a name the result does not have. Text that a driver returns as
-// []byte (MySQL) is returned as a string; binary columns stay []byte.
-// A read error is reported by Err.
+// Get returns the value of column name in the current row: its type's
+// Go value for a typed column, nil for NULL. Text that a driver returns
+// as []byte (MySQL) is returned as a string; binary columns stay []byte.
+// A name the result does not have returns nil and makes Err a
+// [*NoSuchColumnError] listing the columns (SQLAlchemy's
+// NoSuchColumnError), and Next then returns false; so does a read error.
 func (r *Rows) Get(name string) any {
+	if r.load() != nil {
+		return nil
+	}
 	i, ok := r.index[name]
-	if !ok || r.load() != nil {
+	if !ok {
+		r.err = &NoSuchColumnError{Column: name, Columns: r.cols}
 		return nil
 	}
 	return r.value(i)
 }
 
 func (r *Rows) value(i int) any {
-	if b, ok := r.vals[i].([]byte); ok && !r.binary[i] {
+	if b, ok := r.vals[i].([]byte); ok && !r.binary[i] && (r.procs == nil || r.procs[i] == nil) {
 		return string(b)
 	}
 	return r.vals[i]
@@ -135,12 +267,27 @@ func (r *Rows) ScanAll(dst any) error {
 	return scanAll(r, dst)
 }
 
-// ResultRow is the result of [QueryRow]: its first row, already read.
+// ResultRow is one row already read: the result of [QueryRow], and
+// what [Rows.One], [Rows.First], [Rows.All] return. Its values are final
+// (typed columns processed, text as string), so it can outlive its
+// Rows. A nil *ResultRow (OneOrNone or First of an empty result)
+// reports [ErrNoResultFound] from its methods instead of panicking.
 type ResultRow struct {
 	cols []string
 	vals []any
-	bin  []bool
 	err  error
+}
+
+// row returns the current row as a ResultRow with its own values.
+func (r *Rows) row() (*ResultRow, error) {
+	if err := r.load(); err != nil {
+		return nil, err
+	}
+	vals := make([]any, len(r.vals))
+	for i := range vals {
+		vals[i] = r.value(i)
+	}
+	return &ResultRow{cols: r.cols, vals: vals}, nil
 }
 
 func firstRow(rows *Rows) *ResultRow {
@@ -151,26 +298,50 @@ func firstRow(rows *Rows) *ResultRow {
 		}
 		return &ResultRow{err: sql.ErrNoRows}
 	}
-	if err := rows.load(); err != nil {
+	row, err := rows.row()
+	if err != nil {
 		return &ResultRow{err: err}
 	}
 	if err := rows.Close(); err != nil {
 		return &ResultRow{err: err}
 	}
-	return &ResultRow{cols: rows.cols, vals: rows.vals, bin: rows.binary}
+	return row
 }
 
-// Err returns the error of the query, sql.ErrNoRows when it returned no
-// row.
-func (r *ResultRow) Err() error { return r.err }
+// Err returns the error of the query (sql.ErrNoRows when QueryRow found
+// no row), or of a Get of an unknown column.
+func (r *ResultRow) Err() error {
+	if r == nil {
+		return ErrNoResultFound
+	}
+	return r.err
+}
+
+// Columns returns the row's column names.
+func (r *ResultRow) Columns() []string {
+	if r == nil {
+		return nil
+	}
+	return r.cols
+}
+
+// Values returns the row's values in column order. The slice must not
+// be modified.
+func (r *ResultRow) Values() []any {
+	if r == nil {
+		return nil
+	}
+	return r.vals
+}
 
 // Scan copies the row's columns into dest, as sql.Row.Scan does: one
 // pointer per column; a sql.Scanner is handed the value; numbers convert
 // between sizes when they fit; []byte and string convert into each
-// other; NULL needs a pointer, interface or sql.Scanner destination.
+// other; a JSON value decodes into any other destination; NULL needs a
+// pointer, interface or sql.Scanner destination.
 func (r *ResultRow) Scan(dest ...any) error {
-	if r.err != nil {
-		return r.err
+	if err := r.Err(); err != nil {
+		return err
 	}
 	if len(dest) != len(r.vals) {
 		return invalidf("Scan: %d destinations for %d columns", len(dest), len(r.vals))
@@ -184,28 +355,30 @@ func (r *ResultRow) Scan(dest ...any) error {
 }
 
 // Get returns the value of column name, converted as by Rows.Get; nil
-// for NULL, an unknown name or a failed query.
+// for NULL or a failed query. An unknown name returns nil and makes Err
+// a [*NoSuchColumnError].
 func (r *ResultRow) Get(name string) any {
+	if r.Err() != nil {
+		return nil
+	}
 	for i, c := range r.cols {
 		if c == name {
-			if b, ok := r.vals[i].([]byte); ok && !r.bin[i] {
-				return string(b)
-			}
 			return r.vals[i]
 		}
 	}
+	r.err = &NoSuchColumnError{Column: name, Columns: r.cols}
 	return nil
 }
 
 // Map returns the row as a map, nil when the query failed.
 func (r *ResultRow) Map() map[string]any {
-	if r.err != nil {
+	if r.Err() != nil {
 		return nil
 	}
 	m := make(map[string]any, len(r.cols))
-	for _, name := range r.cols {
+	for i, name := range r.cols {
 		if _, dup := m[name]; !dup {
-			m[name] = r.Get(name)
+			m[name] = r.vals[i]
 		}
 	}
 	return m
@@ -214,8 +387,8 @@ func (r *ResultRow) Map() map[string]any {
 // ScanStruct copies the row into the struct dst points to (see
 // Rows.ScanStruct).
 func (r *ResultRow) ScanStruct(dst any) error {
-	if r.err != nil {
-		return r.err
+	if err := r.Err(); err != nil {
+		return err
 	}
 	return scanStruct(dst, r.cols, r.vals)
 }

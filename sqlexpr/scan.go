@@ -2,10 +2,17 @@ package sqlexpr
 
 import (
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+
+	"github.com/go-alchemy/alchemy/types"
 )
 
 // assign stores the driver value src into the destination pointer dst.
@@ -13,12 +20,42 @@ import (
 // a sql.Scanner gets src as it is; otherwise assignable and convertible
 // values are stored, numbers only when they fit.
 func assign(dst, src any) error {
-	if s, ok := dst.(sql.Scanner); ok {
-		return s.Scan(src)
-	}
-	if p, ok := dst.(*any); ok {
+	switch p := dst.(type) {
+	case *any:
 		*p = src
 		return nil
+	case *string: // the common destinations, without reflection
+		if s, ok := src.(string); ok {
+			*p = s
+			return nil
+		}
+	case *int64:
+		if n, ok := src.(int64); ok {
+			*p = n
+			return nil
+		}
+	case *time.Time:
+		if t, ok := src.(time.Time); ok {
+			*p = t
+			return nil
+		}
+	case *bool:
+		if b, ok := src.(bool); ok {
+			*p = b
+			return nil
+		}
+	case *float64:
+		if f, ok := src.(float64); ok {
+			*p = f
+			return nil
+		}
+	}
+	if s, ok := dst.(sql.Scanner); ok {
+		if src != nil && reflect.TypeOf(dst).Elem() == reflect.TypeOf(src) {
+			reflect.ValueOf(dst).Elem().Set(reflect.ValueOf(src)) // already its value (a processed decimal)
+			return nil
+		}
+		return s.Scan(src)
 	}
 	dv := reflect.ValueOf(dst)
 	if dv.Kind() != reflect.Pointer || dv.IsNil() {
@@ -28,6 +65,10 @@ func assign(dst, src any) error {
 }
 
 func assignValue(dv reflect.Value, src any) error {
+	if src != nil && reflect.TypeOf(src) == dv.Type() {
+		dv.Set(reflect.ValueOf(src))
+		return nil
+	}
 	if dv.Kind() != reflect.Pointer && dv.CanAddr() {
 		if s, ok := dv.Addr().Interface().(sql.Scanner); ok {
 			return s.Scan(src)
@@ -50,6 +91,9 @@ func assignValue(dv reflect.Value, src any) error {
 		}
 		return assignValue(dv.Elem(), src)
 	}
+	if ok, err := assignTyped(dv, src); ok {
+		return err
+	}
 	sv := reflect.ValueOf(src)
 	switch {
 	case sv.Type().AssignableTo(dv.Type()):
@@ -63,6 +107,64 @@ func assignValue(dv reflect.Value, src any) error {
 		return nil
 	}
 	return convertNumber(dv, sv)
+}
+
+// assignTyped stores the processed values of typed columns into the
+// other destinations they have a sensible meaning for: a JSON document
+// decodes into any value but a string or []byte; a date into a
+// time.Time (midnight UTC); a decimal into a float (nearest) or an
+// integer (when whole); a UUID or a decimal into a string. It reports
+// whether it handled src.
+func assignTyped(dv reflect.Value, src any) (bool, error) {
+	switch x := src.(type) {
+	case json.RawMessage:
+		if k := dv.Kind(); k == reflect.String || k == reflect.Slice && dv.Type().Elem().Kind() == reflect.Uint8 {
+			return false, nil
+		}
+		if !dv.CanAddr() {
+			return true, fmt.Errorf("cannot decode JSON into %s", dv.Type())
+		}
+		if err := json.Unmarshal(x, dv.Addr().Interface()); err != nil {
+			return true, fmt.Errorf("decoding JSON into %s: %w", dv.Type(), err)
+		}
+		return true, nil
+	case types.CivilDate:
+		if dv.Type() == timeType {
+			dv.Set(reflect.ValueOf(x.In(time.UTC)))
+			return true, nil
+		}
+		if dv.Kind() == reflect.String {
+			dv.SetString(x.String())
+			return true, nil
+		}
+	case types.CivilTime:
+		if dv.Kind() == reflect.String {
+			dv.SetString(x.String())
+			return true, nil
+		}
+	case uuid.UUID:
+		if dv.Kind() == reflect.String {
+			dv.SetString(x.String())
+			return true, nil
+		}
+	case decimal.Decimal:
+		switch {
+		case dv.Kind() == reflect.String:
+			dv.SetString(x.String())
+			return true, nil
+		case dv.Kind() == reflect.Float32 || dv.Kind() == reflect.Float64:
+			f, _ := x.Float64()
+			dv.SetFloat(f)
+			return true, nil
+		case dv.Kind() >= reflect.Int && dv.Kind() <= reflect.Int64:
+			if !x.IsInteger() || !x.BigInt().IsInt64() || dv.OverflowInt(x.IntPart()) {
+				return true, fmt.Errorf("decimal %s does not fit in %s", x, dv.Type())
+			}
+			dv.SetInt(x.IntPart())
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // convertNumber stores a numeric (or numeric-text) source into a numeric

@@ -140,6 +140,9 @@ func (c *shaper) shapeSelect(s *SelectStmt) bool {
 			return false
 		}
 	}
+	// From WHERE on, columns add FROM elements again (compile_from.go):
+	// their references are written.
+	c.refCols = true
 	for _, e := range where {
 		if !c.shapeExpr(e) {
 			return false
@@ -157,13 +160,16 @@ func (c *shaper) shapeSelect(s *SelectStmt) bool {
 	}
 	for _, it := range orderBy {
 		if col, ok := it.(*ColumnClause); ok && col != nil && col.kw != 0 {
-			c.put8(col.kw) // shapeOrderExpr's, inlined
+			if !c.colWord(col) { // shapeOrderExpr's, inlined
+				return false
+			}
 			continue
 		}
 		if !c.shapeOrderItem(it) {
 			return false
 		}
 	}
+	c.refCols = false
 	return c.shapeLimit(s) && !c.full
 }
 
@@ -332,20 +338,29 @@ func (c *shaper) shapeItem(it SelectItem) bool {
 	return false
 }
 
+// colWord writes a table column's word, with the reference to its table
+// where columns add FROM elements.
+func (c *shaper) colWord(col *ColumnClause) bool {
+	// Outside those clauses, or for the first FROM element (putRef's
+	// word for reference 0 is the bare word), no loop: this inlines.
+	if !c.refCols || c.nrefs > 0 && c.refs[0] == unsafe.Pointer(col.table) {
+		c.put8(col.kw)
+		return true
+	}
+	return c.putRef(col.kw, unsafe.Pointer(col.table))
+}
+
 // shapeColumn writes a column: a table's by its one word, an alias's by
-// the alias and the column name, a standalone one by its name. Only in
-// the SELECT list does it write the reference to its table or alias:
-// the FROM list is derived from there alone.
+// the alias and the column name, a standalone one by its name. In the
+// SELECT list, WHERE, GROUP BY, HAVING and ORDER BY it writes the
+// reference to its table or alias: the FROM list is derived from there
+// (not from a join's ON).
 func (c *shaper) shapeColumn(col *ColumnClause) bool {
 	if col == nil {
 		return false
 	}
 	if col.kw != 0 { // a column of a table, as AddColumn made it
-		if c.refCols {
-			return c.putRef(col.kw, unsafe.Pointer(col.table))
-		}
-		c.put8(col.kw)
-		return true
+		return c.colWord(col)
 	}
 	if col.err != nil || col.self == nil {
 		return false
@@ -398,19 +413,21 @@ func (c *shaper) shapeExpr(e Expr) bool {
 
 func (c *shaper) shapeBinary(x *BinaryExpr) bool {
 	// The usual comparison of a table column with a value is two words.
-	if col, ok := x.left.(*ColumnClause); ok && col != nil && col.kw != 0 && !c.refCols && isPlainValue(x.right.x) {
+	if col, ok := x.left.(*ColumnClause); ok && col != nil && col.kw != 0 && isPlainValue(x.right.x) {
 		c.put8(word(skBinary, byte(x.op), 1))
-		c.put8(col.kw)
+		if !c.refCols || c.nrefs > 0 && c.refs[0] == unsafe.Pointer(col.table) {
+			c.put8(col.kw) // colWord, inlined: the commonest WHERE
+		} else if !c.putRef(col.kw, unsafe.Pointer(col.table)) {
+			return false
+		}
 		c.arg(x.right.x)
 		return true
 	}
 	// A join condition, two table columns, is three.
-	if col, ok := x.left.(*ColumnClause); ok && col != nil && col.kw != 0 && !c.refCols {
+	if col, ok := x.left.(*ColumnClause); ok && col != nil && col.kw != 0 {
 		if r, ok := x.right.x.(*ColumnClause); ok && r != nil && r.kw != 0 {
 			c.put8(word(skBinary, byte(x.op), 2))
-			c.put8(col.kw)
-			c.put8(r.kw)
-			return true
+			return c.colWord(col) && c.colWord(r)
 		}
 	}
 	c.put8(word(skBinary, byte(x.op), 0))
@@ -495,9 +512,13 @@ func (c *shaper) shapeNode(n Expr) bool {
 			}
 		}
 		return true
-	case *BindParam:
+	case *ValueExpr:
 		c.put8(skBind)
 		c.arg(x.v)
+		return true
+	case *BindParamExpr:
+		c.put8(skBind) // its value is given when the statement runs
+		c.arg(x.ref)
 		return true
 	case *constExpr:
 		c.put8(word(skConst, byte(x.kind), 0))
@@ -555,8 +576,7 @@ func (c *shaper) shapeIn(x *InExpr) bool {
 // written by its name alone, its expression is not.
 func (c *shaper) shapeOrderExpr(e Expr) bool {
 	if col, ok := e.(*ColumnClause); ok && col != nil && col.kw != 0 {
-		c.put8(col.kw) // its tag tells it from skOrderLabel and skOrderExpr
-		return true
+		return c.colWord(col) // its tag tells it from skOrderLabel and skOrderExpr
 	}
 	n := canon(e)
 	if l, ok := n.(*LabelExpr); ok {
@@ -587,7 +607,7 @@ func (c *shaper) shapeOrderItem(it OrderItem) bool {
 // takes a compiler from the pool nor stores slice headers.
 type shaper struct {
 	d       *dialects.Dialect
-	refCols bool // columns write their FROM reference: in the SELECT list
+	refCols bool // columns write their FROM reference: where they add FROM elements
 	full    bool // the key or the references did not fit
 	n       int  // bytes of b written
 	nargs   int

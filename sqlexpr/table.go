@@ -3,6 +3,8 @@ package sqlexpr
 import (
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/go-alchemy/alchemy/types"
 )
 
 // TableClause is a named table that statements read from and write to.
@@ -45,7 +47,21 @@ func NewSchemaTable(schema, name string, columns ...string) *TableClause {
 
 // AddColumn appends a column named name and returns it. Adding a name
 // twice returns the existing column.
-func (t *TableClause) AddColumn(name string) *ColumnClause {
+func (t *TableClause) AddColumn(name string) *ColumnClause { return t.addColumn(name) }
+
+// AddTypedColumn appends a column named name of type typ and returns it
+// (a name added before keeps its column and gets typ). A typed column's
+// values are converted in both directions: a Go value bound for it is
+// made what the dialect stores for typ, and the column read back comes
+// as typ's Go type (see [Rows]). metadata.Table declares its columns
+// this way.
+func (t *TableClause) AddTypedColumn(name string, typ types.Type) *ColumnClause {
+	c := t.addColumn(name)
+	c.typ = typ
+	return c
+}
+
+func (t *TableClause) addColumn(name string) *ColumnClause {
 	if c, ok := t.byName[name]; ok {
 		return c
 	}
@@ -108,6 +124,7 @@ type ColumnClause struct {
 	err   error      // set for a column that does not exist; see TableClause.C
 	id    uint64     // interned (schema, table, name) of a table column
 	kw    uint64     // its word in a fast cache key (shape.go); 0 but for a table column
+	typ   types.Type // nil: untyped, values pass as the driver gives them
 	// cmp is the last comparison with another column made with this
 	// one on the left (see compareColumns).
 	cmp atomic.Pointer[BinaryExpr]
@@ -115,6 +132,15 @@ type ColumnClause struct {
 
 // ColumnName returns the column's name.
 func (c *ColumnClause) ColumnName() string { return c.name }
+
+// Type returns the column's type, nil for an untyped column.
+func (c *ColumnClause) Type() types.Type { return c.typ }
+
+// SetType gives the column a type (see [TableClause.AddTypedColumn]);
+// the schema layer calls it when a column's type becomes known after the
+// column was made (a foreign key's type). Call it before the column is
+// used by concurrent statements.
+func (c *ColumnClause) SetType(typ types.Type) { c.typ = typ }
 
 // Table returns the table the column belongs to: the aliased table for a
 // column of an alias, nil for a column of a subquery or CTE and for a

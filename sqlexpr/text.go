@@ -1,21 +1,40 @@
 package sqlexpr
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/go-alchemy/alchemy/types"
+)
 
 // TextClause is hand-written SQL with bound arguments. It is a complete
 // [Statement] and also an [Expr], so it can stand for a condition:
 // Select(users).Where(Text("lower(name) = ?", "john")).
 type TextClause struct {
 	ops
-	sql  string
-	args []any
+	sql      string
+	args     []any
+	values   Params                // values of :name parameters given to Text
+	binds    map[string]types.Type // types given with Bind
+	colTypes []types.Type          // result column types given with Columns
 }
 
-// Text returns hand-written SQL. Write every placeholder as "?" whatever
-// the dialect; the compiler numbers them for the dialect ($1, $2, … on
-// PostgreSQL, counting the placeholders that come before the text in the
-// statement) and binds args in order. The number of placeholders must
-// equal len(args), else compiling is an error.
+// Text returns hand-written SQL with parameters of two kinds, which the
+// compiler writes as the dialect's placeholders ($1, $2, … on
+// PostgreSQL, counting the placeholders before the text in the
+// statement; ? elsewhere):
+//
+//   - "?" placeholders, bound to args in order; their number must equal
+//     len(args), else compiling is an error;
+//   - :name parameters, as in SQLAlchemy's text(): their values come
+//     from a [Params] given as the only argument (Text("… :id", Params{"id": 7}))
+//     or when the statement runs (Exec(ctx, db, stmt, Params{"id": 7})).
+//     A name is a letter or underscore followed by letters, digits and
+//     underscores. "::" (a PostgreSQL cast) and a colon after a letter or
+//     digit (a[1:2]) are not parameters, nor is a name followed by a
+//     colon (":x::int", as in SQLAlchemy: write CAST(:x AS int)); write
+//     "\:" for a literal colon
+//     before a name. Give a parameter a type with Bind, so its value is
+//     converted as for a column of that type.
 //
 // A "?" inside a string literal ('…'), a quoted identifier ("…" or `…`)
 // or a comment (-- to the end of the line, /* … */) is not a placeholder;
@@ -27,18 +46,54 @@ type TextClause struct {
 // untrusted input, bind that input through args. Used as an operand of
 // an operator it is parenthesised.
 func Text(sql string, args ...any) *TextClause {
-	t := &TextClause{sql: sql, args: append([]any(nil), args...)}
+	t := &TextClause{sql: sql}
+	if p, ok := onlyParams(args); ok {
+		t.values = p
+	} else {
+		t.args = append([]any(nil), args...)
+	}
 	t.self = t
+	return t
+}
+
+// onlyParams reports whether args is a single Params.
+func onlyParams(args []any) (Params, bool) {
+	if len(args) != 1 {
+		return nil, false
+	}
+	p, ok := args[0].(Params)
+	return p, ok
+}
+
+// Bind gives the :name parameter a type and returns t: its value is
+// converted as for a column of that type (a time.Time for a DateTime is
+// bound in UTC, a map for JSON is encoded).
+func (t *TextClause) Bind(name string, typ types.Type) *TextClause {
+	if t.binds == nil {
+		t.binds = map[string]types.Type{}
+	}
+	t.binds[name] = typ
+	return t
+}
+
+// Columns declares the types of the text's result columns, in order,
+// and returns t, so that its rows are processed like those of a typed
+// SELECT (SQLAlchemy's TextClause.columns): Text("SELECT id, at FROM
+// t").Columns(types.Integer(), types.DateTime()). A nil type leaves its
+// column as the driver returns it.
+func (t *TextClause) Columns(ts ...types.Type) *TextClause {
+	t.colTypes = append([]types.Type(nil), ts...)
 	return t
 }
 
 func (t *TextClause) stmtNode() {}
 
 // textPart is a run of SQL text followed, unless it is the last, by one
-// placeholder.
+// placeholder: a "?" (ph) or a :name parameter (name).
 type textPart struct {
-	sql string
-	ph  bool
+	sql  string
+	ph   bool
+	name string
 }
 
 // splitText cuts sql at its placeholders, unescaping "??". backslash says
@@ -75,6 +130,25 @@ func splitText(sql string, backslash bool) []textPart {
 			parts = append(parts, textPart{sql: b.String(), ph: true})
 			b.Reset()
 			i++
+		case c == '\\' && i+1 < len(sql) && sql[i+1] == ':':
+			b.WriteByte(':')
+			i += 2
+		case c == ':' && i+1 < len(sql) && sql[i+1] == ':':
+			b.WriteString("::") // a cast; the next colon starts no name
+			i += 2
+		case c == ':' && (i == 0 || !isNameByte(sql[i-1])) && i+1 < len(sql) && isNameStart(sql[i+1]):
+			j := i + 1
+			for j < len(sql) && isNameByte(sql[j]) {
+				j++
+			}
+			if j < len(sql) && sql[j] == ':' { // "a:b:" is no parameter (SQLAlchemy's rule)
+				b.WriteString(sql[i:j])
+				i = j
+				continue
+			}
+			parts = append(parts, textPart{sql: b.String(), name: sql[i+1 : j]})
+			b.Reset()
+			i = j
 		default:
 			b.WriteByte(c)
 			i++
@@ -99,3 +173,7 @@ func skipQuoted(sql string, i int, q byte, backslash bool) int {
 	}
 	return len(sql)
 }
+
+func isNameStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func isNameByte(c byte) bool { return isNameStart(c) || c >= '0' && c <= '9' }

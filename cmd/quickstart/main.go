@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/go-alchemy/alchemy"
 	_ "github.com/go-alchemy/alchemy/dialects/all"
@@ -49,7 +50,9 @@ func schema() (*metadata.MetaData, *metadata.Table, *metadata.Table) {
 	users := md.Table("users",
 		metadata.Column("id", types.Integer(), metadata.PrimaryKey()),
 		metadata.Column("name", types.String(25), metadata.NotNull()),
-		metadata.Column("email", types.String(255), metadata.Unique(), metadata.NotNull()))
+		metadata.Column("email", types.String(255), metadata.Unique(), metadata.NotNull()),
+		metadata.Column("signed_up", types.DateTime()),
+		metadata.Column("active", types.Boolean()))
 	return md, users, addresses
 }
 
@@ -102,11 +105,13 @@ func run(ctx context.Context, w io.Writer, rawURL string) (err error) {
 	if err != nil {
 		return err
 	}
-	res, err := c.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Row{"name": "john", "email": "john@example.com"}))
+	signedUp := time.Date(2026, 12, 2, 10, 30, 0, 0, time.UTC)
+	res, err := c.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Row{"name": "john", "email": "john@example.com",
+		"signed_up": signedUp, "active": true}))
 	if err != nil {
 		return err
 	}
-	johnID := res.InsertedPrimaryKey()[0]
+	johnID := res.InsertedPrimaryKey()[0] // one row: its key is known on every dialect
 	step("4. Connect + INSERT john (id %v): in a transaction = %v", johnID, c.InTransaction())
 	if err := c.Commit(); err != nil {
 		return err
@@ -121,7 +126,8 @@ func run(ctx context.Context, w io.Writer, rawURL string) (err error) {
 
 	// 5. Begin: commit on success, roll back on error.
 	err = eng.Begin(ctx, func(c *alchemy.Conn) error {
-		res, err := c.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Row{"name": "wendy", "email": "wendy@example.com"}))
+		res, err := c.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Row{"name": "wendy", "email": "wendy@example.com",
+			"signed_up": signedUp.Add(36 * time.Hour), "active": false}))
 		if err != nil {
 			return err
 		}
@@ -169,9 +175,33 @@ func run(ctx context.Context, w io.Writer, rawURL string) (err error) {
 	}
 	rows.Close()
 
-	// 7. The pool.
+	// 7. Typed values: the column types decide the Go types, the same on
+	// every dialect (a Boolean is a bool on SQLite and MySQL too, a
+	// DateTime a time.Time on MySQL without parseTime).
+	type account struct {
+		Name     string
+		SignedUp time.Time `db:"signed_up"`
+		Active   bool
+	}
+	accounts, err := sqlexpr.All[account](ctx, eng,
+		sqlexpr.Select(users.C("name"), users.C("signed_up"), users.C("active")).OrderBy(users.C("id")))
+	if err != nil {
+		return err
+	}
+	for _, a := range accounts {
+		step("7. %s signed up %s (%T), active=%v (%T)", a.Name, a.SignedUp.Format(time.DateTime), a.SignedUp, a.Active, a.Active)
+	}
+	byName := sqlexpr.Select(users.C("email")).Where(users.C("name").Eq(sqlexpr.BindParam("name")))
+	email, err := sqlexpr.One[string](ctx, eng, byName, sqlexpr.Params{"name": "wendy"})
+	if err != nil {
+		return err
+	}
+	_, err = sqlexpr.One[string](ctx, eng, byName, sqlexpr.Params{"name": "nobody"})
+	step("   One with BindParam: wendy → %s; nobody → ErrNoResultFound=%v", email, errors.Is(err, sqlexpr.ErrNoResultFound))
+
+	// 8. The pool.
 	st := eng.Pool().Stats()
-	step("7. %s\n   opened %d connection(s) for %d checkouts", eng.Pool().Status(), st.Opens, st.Checkouts)
+	step("8. %s\n   opened %d connection(s) for %d checkouts", eng.Pool().Status(), st.Opens, st.Checkouts)
 	return nil
 }
 

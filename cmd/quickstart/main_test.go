@@ -32,6 +32,9 @@ func TestQuickstart(t *testing.T) {
 				"a duplicate email failed (unique violation)",
 				"row: name=john email=john@example.com city=Springfield",
 				"row: name=wendy email=wendy@example.com city=Shelbyville",
+				"7. john signed up 2026-12-02 10:30:00 (time.Time), active=true (bool)",
+				"7. wendy signed up 2026-12-03 22:30:00 (time.Time), active=false (bool)",
+				"One with BindParam: wendy → wendy@example.com; nobody → ErrNoResultFound=true",
 			} {
 				if !strings.Contains(got, want) {
 					t.Errorf("output lacks %q:\n%s", want, got)
