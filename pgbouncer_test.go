@@ -1,7 +1,6 @@
 package alchemy_test
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"errors"
@@ -9,9 +8,9 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -126,23 +125,15 @@ pidfile = %s/pgbouncer.pid
 	return withHosts(t, raw, addr)
 }
 
-// lookupUser returns the uid and gid of name from /etc/passwd.
+// lookupUser returns the uid and gid of name.
 func lookupUser(name string) ([2]int, error) {
-	f, err := os.Open("/etc/passwd")
+	u, err := user.Lookup(name)
 	if err != nil {
 		return [2]int{}, err
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Split(sc.Text(), ":")
-		if len(fields) > 3 && fields[0] == name {
-			uid, _ := strconv.Atoi(fields[2])
-			gid, _ := strconv.Atoi(fields[3])
-			return [2]int{uid, gid}, nil
-		}
-	}
-	return [2]int{}, errors.New("no such user")
+	uid, err1 := strconv.Atoi(u.Uid)
+	gid, err2 := strconv.Atoi(u.Gid)
+	return [2]int{uid, gid}, errors.Join(err1, err2)
 }
 
 // bouncerLoad runs clients goroutines × each operations on db and counts

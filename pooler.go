@@ -34,18 +34,18 @@ func sessionState(query string) bool {
 		case hasWord(q, "create"):
 			rest := skipSpaceAndComments(q[6:])
 			if hasWord(rest, "temp") || hasWord(rest, "temporary") {
-				stmt, _, _ := cutByte(rest, ';')
+				stmt, _, _ := strings.Cut(rest, ";")
 				if !containsFold(stmt, "on commit drop") {
 					return true
 				}
 			}
 		case hasWord(q, "declare"):
-			stmt, _, _ := cutByte(q, ';')
+			stmt, _, _ := strings.Cut(q, ";")
 			if containsFold(stmt, "with hold") {
 				return true
 			}
 		}
-		stmt, rest, more := cutByte(q, ';')
+		stmt, rest, more := strings.Cut(q, ";")
 		lower := strings.ToLower(stmt)
 		if strings.Contains(lower, "pg_advisory_lock") || strings.Contains(lower, "pg_try_advisory_lock") ||
 			strings.Contains(lower, "set_config(") && !strings.Contains(lower, "true)") {

@@ -1,5 +1,7 @@
 package alchemy
 
+import "strings"
+
 // txControl reports whether query may begin a transaction (BEGIN, START
 // TRANSACTION, SET TRANSACTION, SAVEPOINT, XA, LOCK TABLES — MySQL
 // commits on UNLOCK —, or any of them after a ';' in a multi-statement
@@ -19,21 +21,12 @@ func txControl(query string) doubt {
 	d := doubtNone
 	for {
 		d = max(d, startsTxControl(query))
-		i := indexByte(query, ';')
+		i := strings.IndexByte(query, ';')
 		if i < 0 {
 			return d
 		}
 		query = query[i+1:]
 	}
-}
-
-func indexByte(s string, c byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return i
-		}
-	}
-	return -1
 }
 
 // startsTxControl looks at the first keyword of query, past spaces and
@@ -66,7 +59,7 @@ func startsTxControl(q string) doubt {
 			}
 			// SET [SESSION|GLOBAL|@@…]autocommit = 0, SET TRANSACTION …:
 			// look for the words anywhere in this statement.
-			stmt, _, _ := cutByte(q[3:], ';')
+			stmt, _, _ := strings.Cut(q[3:], ";")
 			if containsFold(stmt, "autocommit") {
 				return doubtAutocommit
 			}
@@ -89,13 +82,6 @@ func containsFold(s, word string) bool {
 	return false
 }
 
-func cutByte(s string, c byte) (string, string, bool) {
-	if i := indexByte(s, c); i >= 0 {
-		return s[:i], s[i+1:], true
-	}
-	return s, "", false
-}
-
 func skipSpaceAndComments(q string) string {
 	for {
 		for len(q) > 0 && (q[0] == ' ' || q[0] == '\t' || q[0] == '\n' || q[0] == '\r' || q[0] == '(') {
@@ -103,7 +89,7 @@ func skipSpaceAndComments(q string) string {
 		}
 		switch {
 		case len(q) >= 2 && q[0] == '-' && q[1] == '-', len(q) >= 1 && q[0] == '#':
-			i := indexByte(q, '\n')
+			i := strings.IndexByte(q, '\n')
 			if i < 0 {
 				return ""
 			}
