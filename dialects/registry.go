@@ -106,10 +106,14 @@ var (
 	drivers   = map[string]map[string]Driver{} // dialect name ("" = any) → driver name → Driver
 	aliases   = map[string]string{"postgres": "postgresql"}
 	knownPkgs = map[string]string{
-		"postgresql": ModulePath + "/dialects/postgresql",
-		"mysql":      ModulePath + "/dialects/mysql",
-		"mariadb":    ModulePath + "/dialects/mysql",
-		"sqlite":     ModulePath + "/dialects/sqlite",
+		"postgresql":  ModulePath + "/dialects/postgresql",
+		"mysql":       ModulePath + "/dialects/mysql",
+		"mariadb":     ModulePath + "/dialects/mysql",
+		"sqlite":      ModulePath + "/dialects/sqlite",
+		"cockroachdb": ModulePath + "/dialects/postgresql",
+		"yugabytedb":  ModulePath + "/dialects/postgresql",
+		"tidb":        ModulePath + "/dialects/mysql",
+		"vitess":      ModulePath + "/dialects/mysql",
 	}
 	knownDriverPkgs = map[string]string{
 		"sqlmock": ModulePath + "/dialects/sqlmock",

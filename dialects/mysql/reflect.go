@@ -18,7 +18,11 @@ import (
 // index, so every unique key reflects as a unique constraint; it creates
 // an index for each foreign key, which is not reported; and RESTRICT is
 // its name for the default action, which reflects as "".
-type catalog struct{}
+type catalog struct {
+	// checks is how CHECK constraints are read; the zero value is
+	// information_schema.CHECK_CONSTRAINTS (see tidb.go, vitess.go).
+	checks checkSource
+}
 
 var _ metadata.Catalog = catalog{}
 
@@ -71,17 +75,18 @@ type reader struct {
 	q       metadata.Querier
 	schema  string
 	mariadb bool
+	checks  checkSource
 	info    *metadata.TableInfo
 }
 
 // ReflectTable reads one table from information_schema.
-func (catalog) ReflectTable(ctx context.Context, q metadata.Querier, schema, name string) (*metadata.TableInfo, error) {
+func (c catalog) ReflectTable(ctx context.Context, q metadata.Querier, schema, name string) (*metadata.TableInfo, error) {
 	rows, err := q.QueryContext(ctx, "SELECT TABLE_COMMENT, VERSION() FROM information_schema.TABLES WHERE "+
 		schemaCond("TABLE_SCHEMA", schema)+" AND TABLE_NAME = ? AND TABLE_TYPE = 'BASE TABLE'", name)
 	if err != nil {
 		return nil, err
 	}
-	r := &reader{q: q, schema: schema, info: &metadata.TableInfo{Name: name}}
+	r := &reader{q: q, schema: schema, checks: c.checks, info: &metadata.TableInfo{Name: name}}
 	var version string
 	found := rows.Next()
 	if found {
@@ -95,7 +100,7 @@ func (catalog) ReflectTable(ctx context.Context, q metadata.Querier, schema, nam
 		return nil, err
 	}
 	r.mariadb = strings.Contains(version, "MariaDB")
-	for _, read := range []func(context.Context) error{r.columns, r.constraints, r.checks, r.indexes} {
+	for _, read := range []func(context.Context) error{r.columns, r.constraints, r.readChecks, r.indexes} {
 		if err := read(ctx); err != nil {
 			return nil, err
 		}
@@ -189,10 +194,24 @@ func action(rule string) string {
 	return rule
 }
 
-// checks reads CHECK constraints (MariaDB 10.2+, MySQL 8.0.16+). MariaDB
+// readChecks reads CHECK constraints (MariaDB 10.2+, MySQL 8.0.16+). MariaDB
 // lists a column-level check under the column's name; its JSON type is
 // LONGTEXT with CHECK (json_valid(col)), which reflects as JSON.
-func (r *reader) checks(ctx context.Context) error {
+func (r *reader) readChecks(ctx context.Context) error {
+	switch r.checks {
+	case checksFromShowCreate:
+		return r.checksFromShowCreate(ctx)
+	case checksIfPresent:
+		err := r.checksFromInformationSchema(ctx)
+		if isNoSuchTable(err) {
+			return nil // a server without the CHECK_CONSTRAINTS view keeps no checks
+		}
+		return err
+	}
+	return r.checksFromInformationSchema(ctx)
+}
+
+func (r *reader) checksFromInformationSchema(ctx context.Context) error {
 	query := "SELECT cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE, '' FROM information_schema.CHECK_CONSTRAINTS cc" +
 		" JOIN information_schema.TABLE_CONSTRAINTS tc ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA" +
 		"  AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME AND tc.CONSTRAINT_TYPE = 'CHECK'" +
