@@ -51,6 +51,7 @@ var Vitess = func() *dialects.Dialect {
 // serve now (lower case).
 var vitessUnavailable = []string{
 	"not serving",
+	"not_serving", // "operation not allowed in state NOT_SERVING"
 	"code = unavailable",
 	"no healthy tablet",
 	"no valid tablet",
