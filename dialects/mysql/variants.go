@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 
 	gomysql "github.com/go-sql-driver/mysql"
@@ -94,7 +95,8 @@ func (r *reader) checksFromShowCreate(ctx context.Context) error {
 }
 
 // parseShowCreateChecks returns the CHECK constraints of a CREATE TABLE
-// text, in the order written (MySQL prints them by name).
+// text, sorted by name as the information_schema query returns them
+// (MySQL prints them by name already, MariaDB in declaration order).
 func parseShowCreateChecks(ddl string) []metadata.CheckInfo {
 	var out []metadata.CheckInfo
 	for _, line := range strings.Split(ddl, "\n") {
@@ -104,6 +106,9 @@ func parseShowCreateChecks(ddl string) []metadata.CheckInfo {
 		}
 		out = append(out, metadata.CheckInfo{Name: strings.ReplaceAll(m[1], "``", "`"), SQL: m[2]})
 	}
+	slices.SortStableFunc(out, func(a, b metadata.CheckInfo) int {
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
 	return out
 }
 
