@@ -10,11 +10,13 @@
 //
 // The package all imports the three. A variant dialect (a distributed
 // engine that speaks the PostgreSQL or MySQL protocol, or an older server
-// version) is a Clone of a base dialect with a few fields changed:
+// version) is a Clone of a base dialect with a few fields changed, as
+// postgresql.CockroachDB, postgresql.YugabyteDB, mysql.TiDB and
+// mysql.Vitess are; one of an application's own is made the same way:
 //
-//	crdb := postgresql.Dialect.Clone()
-//	crdb.Name = "cockroachdb"
-//	crdb.Features.TransactionalDDL = false
-//	dialects.MustRegister(crdb)
-//	dialects.RegisterDriver("cockroachdb", postgresql.PgxDriver)
+//	pg12 := postgresql.Dialect.Clone()
+//	pg12.Name = "postgresql12"
+//	pg12.Features.SkipLocked = false
+//	dialects.MustRegister(pg12)
+//	dialects.RegisterDriver("postgresql12", postgresql.PgxDriver)
 package dialects

@@ -6,6 +6,34 @@
 //	import _ "github.com/go-alchemy/alchemy/dialects/postgresql"
 //
 //	db, err := sql.Open("alchemy", "postgresql+pgx://user:secret@localhost:5432/app")
+//
+// # Distributed variants: CockroachDB and YugabyteDB
+//
+// The same import registers two variants that speak PostgreSQL's
+// protocol, each a Clone of [Dialect] with only what differs changed,
+// and each with the pgx binding:
+//
+//	cockroachdb://root@node1,node2/bank   (also cockroachdb+pgx; port 26257)
+//	yugabytedb://yugabyte@yb1/yugabyte    (also yugabytedb+pgx; port 5433)
+//
+// A host without a port gets the variant's port, not PostgreSQL's 5432.
+// Python driver names (cockroachdb+psycopg2, …) are refused as they are
+// for postgresql: the part after "+" names a Go driver.
+//
+// What each variant changes — retry and commit-outcome codes, DDL outside
+// transactions, reflection of hidden columns — is listed on
+// [CockroachDB] and [YugabyteDB]. In short: 40001 is retried by
+// BeginRetry on both; CockroachDB's 40003 ("result is ambiguous") and
+// XXA00, and YugabyteDB's internal timeouts, in answer to COMMIT are an
+// unknown outcome (alchemy.ErrCommitUnknown), never retried unless the
+// policy says the transaction is idempotent; Features.TransactionalDDL is
+// false, so metadata and migrate send DDL one statement at a time outside
+// a transaction.
+//
+// These servers do not run on alchemy's test machines: the variants are
+// tested on the error values pgx returns for their answers and on the
+// catalog rows they return (go-sqlmock), and the PostgreSQL parts they
+// reuse are tested on PostgreSQL.
 package postgresql
 
 import "github.com/go-alchemy/alchemy/dialects"
