@@ -26,6 +26,8 @@ func TestLookupNamesTheImport(t *testing.T) {
 	for name, pkg := range map[string]string{
 		"postgresql": "/dialects/postgresql", "postgres": "/dialects/postgresql",
 		"mysql": "/dialects/mysql", "mariadb": "/dialects/mysql", "sqlite": "/dialects/sqlite",
+		"cockroachdb": "/dialects/postgresql", "yugabytedb": "/dialects/postgresql",
+		"tidb": "/dialects/mysql", "vitess": "/dialects/mysql",
 	} {
 		_, err := Lookup(name)
 		if !errors.Is(err, ErrUnknownDialect) || !strings.Contains(err.Error(), ModulePath+pkg) {
