@@ -2,7 +2,6 @@ package mysql
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
 	"regexp"
 	"slices"
@@ -21,22 +20,8 @@ import (
 func init() {
 	for _, d := range []*dialects.Dialect{TiDB, Vitess} {
 		dialects.MustRegister(d)
-		dialects.RegisterDriver(d.Name, withDefaultPort(Driver, d.DefaultPort))
+		dialects.RegisterDriver(d.Name, dialects.WithDefaultPort(Driver, d.DefaultPort))
 	}
-}
-
-// withDefaultPort is drv with port filled in when the URL names none; the
-// binding would otherwise dial MySQL's 3306. A host list already has
-// every port filled in.
-func withDefaultPort(drv dialects.Driver, port int) dialects.Driver {
-	open := drv.OpenConnector
-	drv.OpenConnector = func(p dialects.ConnParams) (driver.Connector, error) {
-		if p.Port == 0 {
-			p.Port = port
-		}
-		return open(p)
-	}
-	return drv
 }
 
 // checkSource says where reflection reads CHECK constraints from.

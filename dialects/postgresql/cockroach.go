@@ -2,9 +2,7 @@ package postgresql
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -130,7 +128,7 @@ func (c cockroachCatalog) ReflectTable(ctx context.Context, q metadata.Querier, 
 
 // uniqueRowID is the default of CockroachDB's SERIAL (serial_normalization
 // = rowid, the default): a unique, increasing but not dense INT8.
-var uniqueRowID = regexp.MustCompile(`^unique_rowid\(\)$`)
+const uniqueRowID = "unique_rowid()"
 
 // dropHidden removes hidden columns from info: the columns themselves,
 // their places in the primary key, unique constraints and indexes (a
@@ -140,7 +138,7 @@ var uniqueRowID = regexp.MustCompile(`^unique_rowid\(\)$`)
 func dropHidden(info *metadata.TableInfo, hidden []string) {
 	for i := range info.Columns {
 		c := &info.Columns[i]
-		if c.Default != nil && c.Default.Kind == metadata.DefaultExpr && uniqueRowID.MatchString(c.Default.Text) &&
+		if c.Default != nil && c.Default.Kind == metadata.DefaultExpr && c.Default.Text == uniqueRowID &&
 			c.Type != nil && c.Type.Kind().IsInteger() {
 			c.Autoincrement, c.Default = true, nil
 		}
@@ -203,19 +201,4 @@ func mentions(sqlText, col string) bool {
 
 func identChar(c byte) bool {
 	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
-
-// withDefaultPort is drv with port filled in when the URL names none: the
-// pgx binding would otherwise reach PostgreSQL's 5432, another server (a
-// Unix socket's name carries the port too, so it is filled in for those
-// as well). A host list already has every port filled in.
-func withDefaultPort(drv dialects.Driver, port int) dialects.Driver {
-	open := drv.OpenConnector
-	drv.OpenConnector = func(p dialects.ConnParams) (driver.Connector, error) {
-		if p.Port == 0 {
-			p.Port = port
-		}
-		return open(p)
-	}
-	return drv
 }

@@ -14,7 +14,7 @@ import (
 func init() {
 	for _, d := range []*dialects.Dialect{CockroachDB, YugabyteDB} {
 		dialects.MustRegister(d)
-		dialects.RegisterDriver(d.Name, withDefaultPort(PgxDriver, d.DefaultPort))
+		dialects.RegisterDriver(d.Name, dialects.WithDefaultPort(PgxDriver, d.DefaultPort))
 	}
 }
 
