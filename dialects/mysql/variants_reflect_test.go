@@ -2,6 +2,7 @@ package mysql
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	gosqlmock "github.com/DATA-DOG/go-sqlmock"
 	"github.com/google/go-cmp/cmp"
 
+	_ "github.com/go-alchemy/alchemy/dialects/sqlmock"
 	"github.com/go-alchemy/alchemy/internal/testdb"
 	"github.com/go-alchemy/alchemy/metadata"
 )
@@ -171,5 +173,44 @@ func TestShowCreateChecksOnServer(t *testing.T) {
 	}
 	if diff := cmp.Diff(base.Checks, vt.Checks); diff != "" {
 		t.Errorf("checks, information_schema (-) against SHOW CREATE TABLE (+):\n%s", diff)
+	}
+}
+
+// TestVitessInspectorFromURL: the catalog follows the URL's scheme. An
+// Inspector on a database opened as vitess+sqlmock reads CHECK
+// constraints with SHOW CREATE TABLE; sqlmock fails on any other query.
+func TestVitessInspectorFromURL(t *testing.T) {
+	dsn := testdb.UniqueName("vitess")
+	mockDB, mock, err := gosqlmock.NewWithDSN(dsn, gosqlmock.QueryMatcherOption(prefixOrEqual))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mockDB.Close()
+	db, err := sql.Open("alchemy", "vitess+sqlmock://"+dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	expectBase(mock, "8.0.30-Vitess")
+	mock.ExpectQuery("SHOW CREATE TABLE `orders`").WillReturnRows(gosqlmock.NewRows([]string{"Table", "Create Table"}).
+		AddRow("orders", "CREATE TABLE `orders` (\n  `qty` int NOT NULL,\n  CONSTRAINT `orders_chk_1` CHECK ((`qty` > 0))\n) ENGINE=InnoDB"))
+	expectNoIndexes(mock)
+	ctx := context.Background()
+	in, err := metadata.Inspect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Dialect() != Vitess {
+		t.Fatalf("inspector dialect %s, want vitess", in.Dialect())
+	}
+	checks, err := in.CheckConstraints(ctx, "orders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mock.ExpectationsWereMet(); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]metadata.CheckInfo{{Name: "orders_chk_1", SQL: "(`qty` > 0)"}}, checks); diff != "" {
+		t.Errorf("checks (-want +got):\n%s", diff)
 	}
 }
