@@ -3,6 +3,7 @@ package mysql
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/go-alchemy/alchemy/dialects"
 	"github.com/go-alchemy/alchemy/metadata"
@@ -43,8 +44,9 @@ const (
 //     *CommitUnknownError. TiDB itself closes the connection when it
 //     cannot tell whether a commit was applied, which alchemy reports
 //     the same way.
-//   - 1105 (ER_UNKNOWN_ERROR), TiDB's catch-all, stays unknown: it is
-//     never retried on a guess.
+//   - 1105 (ER_UNKNOWN_ERROR), TiDB's catch-all, stays unknown — never
+//     retried on a guess — unless TiDB marked its message "[try again
+//     later]", its own sign of a transient error inside a transaction.
 //   - SKIP LOCKED is parsed but not implemented by TiDB's planner, so the
 //     compiler refuses it. Foreign keys are enforced only from TiDB 6.6
 //     (earlier releases accept and ignore them); TiDB before 6.2 takes
@@ -75,7 +77,8 @@ func tidbIsDisconnect(err error) bool {
 }
 
 func tidbClassify(err error) dialects.ErrorKind {
-	switch n, _ := myNumber(err); n {
+	n, msg := myNumber(err)
+	switch n {
 	case tidbWriteConflict, tidbForUpdateCantRetry, tidbWriteConflictStale, tidbTxnRetryable, tidbInfoSchemaChanged:
 		return dialects.KindSerializationFailure
 	case tidbTiKVTimeout, tidbTiKVBusy, tidbRegionUnavailable:
@@ -83,10 +86,18 @@ func tidbClassify(err error) dialects.ErrorKind {
 	case tidbResolveLockTimeout:
 		return dialects.KindLockTimeout
 	case erUnknownError:
+		if strings.Contains(msg, tidbRetryableMark) {
+			return dialects.KindSerializationFailure
+		}
 		return dialects.KindUnknown
 	}
 	return classify(err)
 }
+
+// tidbRetryableMark is what TiDB appends to the message of an error that
+// happened inside a transaction and that it expects to clear up soon: its
+// own word that running the transaction again is worth it.
+const tidbRetryableMark = "[try again later]"
 
 // tidbIsServerError: an error packet, except the storage-layer failures
 // after which a COMMIT may have been applied.

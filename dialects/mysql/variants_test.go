@@ -90,6 +90,7 @@ func TestTiDBErrors(t *testing.T) {
 		{myErr(9005, "Region is unavailable"), dialects.KindDisconnect, false, false},
 		{myErr(9004, "Resolve lock timeout"), dialects.KindLockTimeout, false, false},
 		{myErr(1105, "unknown error: something internal"), dialects.KindUnknown, true, false},
+		{myErr(1105, "tikv aborts txn: Txn(Mvcc(TxnLockNotFound)) [try again later]"), dialects.KindSerializationFailure, true, false},
 		{myErr(1062, "Duplicate entry '1' for key 'users.PRIMARY'"), dialects.KindUniqueViolation, true, false},
 		{myErr(1213, "Deadlock found when trying to get lock; try restarting transaction"), dialects.KindDeadlock, true, false},
 		{fmt.Errorf("exec: %w", gomysql.ErrInvalidConn), dialects.KindDisconnect, false, true},
