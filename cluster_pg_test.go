@@ -258,6 +258,19 @@ func standbyFailover(t *testing.T, synchronous bool) {
 		first.Sub(promoteStart).Round(time.Millisecond), promoteTook.Round(time.Millisecond), first.Sub(stopped).Round(time.Millisecond))
 }
 
+// standbyPauseReplay pauses WAL replay on the standby and waits until it
+// is paused: from then on the standby falls behind the primary.
+func standbyPauseReplay(t *testing.T, standby *sql.DB) {
+	t.Helper()
+	standbyExec(t, standby, "SELECT pg_wal_replay_pause()")
+	if !waitFor(5*time.Second, func() bool {
+		var st string
+		return standby.QueryRow("SELECT pg_get_wal_replay_pause_state()").Scan(&st) == nil && st == "paused"
+	}) {
+		t.Fatal("replay did not pause")
+	}
+}
+
 // standbyInRecovery is what pg_is_in_recovery() says on the server cn is on:
 // true on a standby.
 func standbyInRecovery(ctx context.Context, cn *alchemy.Conn) (bool, error) {
@@ -376,7 +389,7 @@ func TestPGStandbyReplicas(t *testing.T) {
 		}
 		// Replay is paused so that the standby certainly does not have
 		// the row yet: only the primary can answer the read that follows.
-		standbyExec(t, standby, "SELECT pg_wal_replay_pause()")
+		standbyPauseReplay(t, standby)
 		defer standbyExec(t, standby, "SELECT pg_wal_replay_resume()")
 		if err := eng.Begin(rctx, func(cn *alchemy.Conn) error {
 			_, err := cn.ExecContext(rctx, "INSERT INTO standby_rows VALUES (3, 'three')")
@@ -508,13 +521,7 @@ func TestPGStandbyReplicas(t *testing.T) {
 		if on, _ := where(t, lagEng, ctx, 1); !on {
 			t.Fatal("a replica in step was skipped")
 		}
-		standbyExec(t, standby, "SELECT pg_wal_replay_pause()")
-		if !waitFor(5*time.Second, func() bool {
-			var st string
-			return standby.QueryRow("SELECT pg_get_wal_replay_pause_state()").Scan(&st) == nil && st == "paused"
-		}) {
-			t.Fatal("replay did not pause")
-		}
+		standbyPauseReplay(t, standby)
 		standbyExec(t, primary, "INSERT INTO standby_rows VALUES (4, 'four')")
 		// The lag is read at most once a second: within a few seconds
 		// reads must go to the primary, and see the new row.
