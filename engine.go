@@ -172,9 +172,9 @@ func (e *Engine) Begin(ctx context.Context, fn func(*Conn) error) error {
 
 // BeginWith is Begin with transaction options (isolation level,
 // read-only). With [ReadReplicas], a read-only transaction runs on a
-// replica (see [Engine.Reader]); a replica that cannot be reached is
-// skipped for a while and the transaction runs on the next one, or on
-// the primary.
+// replica (see [Engine.Reader]); a replica that cannot be reached, or
+// whose server is found gone at BEGIN, is skipped for a while and the
+// transaction runs on the next one, or on the primary.
 func (e *Engine) BeginWith(ctx context.Context, opts *sql.TxOptions, fn func(*Conn) error) (err error) {
 	if e.replicas != nil && opts != nil && opts.ReadOnly {
 		for range len(e.replicas.members) {
