@@ -448,68 +448,90 @@ func TestPGStandbyReplicas(t *testing.T) {
 		}
 	})
 
-	t.Run("recovery_conflict_retried", func(t *testing.T) {
-		standbyExec(t, primary,
-			"CREATE TABLE standby_conflict (id BIGINT PRIMARY KEY, pad TEXT)",
-			"INSERT INTO standby_conflict SELECT g, repeat('x', 100) FROM generate_series(1, 2000) g")
-		c.CatchUp(t)
-		snapshot := make(chan struct{})
-		var attempts atomic.Int32
-		var retried []alchemy.RetryEvent
-		var count int
-		policy := alchemy.RetryPolicy{
-			TxOptions: &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
-			Attempts:  4,
-			OnRetry:   func(ev alchemy.RetryEvent) { retried = append(retried, ev) },
-		}
-		errc := make(chan error, 1)
-		go func() {
-			errc <- eng.BeginRetry(ctx, policy, func(cn *alchemy.Conn) error {
-				n := attempts.Add(1)
-				if on, err := standbyInRecovery(ctx, cn); err != nil || !on {
-					return fmt.Errorf("attempt %d is not on the standby (%v)", n, err)
-				}
-				if err := cn.QueryRowContext(ctx, "SELECT count(*) FROM standby_conflict").Scan(&count); err != nil {
-					return err
-				}
-				if n == 1 {
+	// A standby that replays a VACUUM removing rows a read's snapshot
+	// still needs waits max_standby_streaming_delay, then cancels the
+	// statement running (ERROR), or ends the session of a transaction
+	// idle between statements (FATAL): both 40001, both retried.
+	for i, tc := range []struct {
+		name string
+		idle bool // the conflict hits between statements
+		want string
+	}{
+		{"recovery_conflict_retried", false, "canceling statement due to conflict with recovery"},
+		{"recovery_conflict_idle_in_transaction_retried", true, "terminating connection due to conflict with recovery"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			table := fmt.Sprintf("standby_conflict%d", i)
+			standbyExec(t, primary,
+				"CREATE TABLE "+table+" (id BIGINT PRIMARY KEY, pad TEXT)",
+				"INSERT INTO "+table+" SELECT g, repeat('x', 100) FROM generate_series(1, 2000) g")
+			c.CatchUp(t)
+			snapshot, vacuumed := make(chan struct{}), make(chan struct{})
+			var attempts atomic.Int32
+			var retried []alchemy.RetryEvent
+			var count int
+			policy := alchemy.RetryPolicy{
+				TxOptions: &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
+				Attempts:  4,
+				OnRetry:   func(ev alchemy.RetryEvent) { retried = append(retried, ev) },
+			}
+			errc := make(chan error, 1)
+			go func() {
+				errc <- eng.BeginRetry(ctx, policy, func(cn *alchemy.Conn) error {
+					n := attempts.Add(1)
+					if on, err := standbyInRecovery(ctx, cn); err != nil || !on {
+						return fmt.Errorf("attempt %d is not on the standby (%v)", n, err)
+					}
+					if err := cn.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&count); err != nil {
+						return err
+					}
+					if n > 1 {
+						return nil
+					}
 					// The snapshot now needs the rows the primary is
-					// about to delete and vacuum away; the long statement
-					// is what the standby cancels when it replays that.
+					// about to delete and vacuum away.
 					close(snapshot)
-					_, err := cn.ExecContext(ctx, "SELECT pg_sleep(10)")
-					return err
-				}
-				return nil
-			})
-		}()
-		select {
-		case <-snapshot:
-		case err := <-errc:
-			t.Fatalf("the read ended before the conflict: %v", err)
-		}
-		standbyExec(t, primary, "DELETE FROM standby_conflict", "VACUUM standby_conflict")
-		if err := <-errc; err != nil {
-			t.Fatalf("BeginRetry: %v", err)
-		}
-		if attempts.Load() != 2 || len(retried) != 1 {
-			t.Fatalf("%d attempts, %d retries, want 2 and 1", attempts.Load(), len(retried))
-		}
-		cerr := retried[0].Err
-		var pgErr *pgconn.PgError
-		if !errors.As(cerr, &pgErr) || pgErr.Code != "40001" || !errors.Is(cerr, alchemy.ErrSerializationFailure) {
-			t.Errorf("the first attempt failed with %v, want SQLSTATE 40001 classified as a serialization failure", cerr)
-		} else if !strings.Contains(pgErr.Message, "conflict with recovery") || !strings.Contains(pgErr.Detail, "row versions that must be removed") {
-			t.Errorf("the first attempt failed with %q (%q), want the standby's snapshot conflict", pgErr.Message, pgErr.Detail)
-		}
-		if k := eng.Dialect().Kind(cerr); !k.Retryable() {
-			t.Errorf("the dialect classifies the recovery conflict as %v, not retryable", k)
-		}
-		if count != 0 {
-			t.Errorf("the retried read counted %d rows, want 0 (the delete replayed)", count)
-		}
-		t.Logf("recovery conflict: %v (%s); retried after %v", cerr, pgErr.Detail, retried[0].Delay.Round(time.Microsecond))
-	})
+					if !tc.idle {
+						// The long statement is what the standby cancels.
+						_, err := cn.ExecContext(ctx, "SELECT pg_sleep(10)")
+						return err
+					}
+					// Idle in transaction past the standby's delay; the
+					// next statement finds the session ended.
+					<-vacuumed
+					time.Sleep(time.Second)
+					return cn.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&count)
+				})
+			}()
+			select {
+			case <-snapshot:
+			case err := <-errc:
+				t.Fatalf("the read ended before the conflict: %v", err)
+			}
+			standbyExec(t, primary, "DELETE FROM "+table, "VACUUM "+table)
+			close(vacuumed)
+			if err := <-errc; err != nil {
+				t.Fatalf("BeginRetry: %v", err)
+			}
+			if attempts.Load() != 2 || len(retried) != 1 {
+				t.Fatalf("%d attempts, %d retries, want 2 and 1", attempts.Load(), len(retried))
+			}
+			cerr := retried[0].Err
+			var pgErr *pgconn.PgError
+			if !errors.As(cerr, &pgErr) || pgErr.Code != "40001" || !errors.Is(cerr, alchemy.ErrSerializationFailure) {
+				t.Errorf("the first attempt failed with %v, want SQLSTATE 40001 classified as a serialization failure", cerr)
+			} else if !strings.Contains(pgErr.Message, tc.want) {
+				t.Errorf("the first attempt failed with %q (%q), want %q", pgErr.Message, pgErr.Detail, tc.want)
+			}
+			if k := eng.Dialect().Kind(cerr); !k.Retryable() {
+				t.Errorf("the dialect classifies the recovery conflict as %v, not retryable", k)
+			}
+			if count != 0 {
+				t.Errorf("the retried read counted %d rows, want 0 (the delete replayed)", count)
+			}
+			t.Logf("recovery conflict: %v (%s); retried after %v", cerr, pgErr.Detail, retried[0].Delay.Round(time.Microsecond))
+		})
+	}
 
 	t.Run("lagging_replica_skipped", func(t *testing.T) {
 		lagEng, err := alchemy.CreateEngine(c.Primary.URL("pool_size=2"),
