@@ -172,9 +172,9 @@ func (e *Engine) Begin(ctx context.Context, fn func(*Conn) error) error {
 
 // BeginWith is Begin with transaction options (isolation level,
 // read-only). With [ReadReplicas], a read-only transaction runs on a
-// replica (see [Engine.Reader]); a replica that cannot be reached is
-// skipped for a while and the transaction runs on the next one, or on
-// the primary.
+// replica (see [Engine.Reader]); a replica that cannot be reached, or
+// whose server is found gone at BEGIN, is skipped for a while and the
+// transaction runs on the next one, or on the primary.
 func (e *Engine) BeginWith(ctx context.Context, opts *sql.TxOptions, fn func(*Conn) error) (err error) {
 	if e.replicas != nil && opts != nil && opts.ReadOnly {
 		for range len(e.replicas.members) {
@@ -182,23 +182,46 @@ func (e *Engine) BeginWith(ctx context.Context, opts *sql.TxOptions, fn func(*Co
 			if r == e {
 				break
 			}
-			err := r.beginWith(ctx, opts, fn)
-			var ce *ConnectError
-			if errors.As(err, &ce) {
+			var ran bool
+			err := r.beginWith(ctx, opts, fn, &ran)
+			markDown, reroute := replicaUnusable(r.Dialect(), err, ran)
+			if markDown {
 				e.replicas.failed(r)
+			}
+			if reroute {
 				continue
 			}
 			return err
 		}
 	}
-	err = e.beginWith(ctx, opts, fn)
+	err = e.beginWith(ctx, opts, fn, nil)
 	if err == nil && (opts == nil || !opts.ReadOnly) {
 		noteWrite(ctx)
 	}
 	return err
 }
 
-func (e *Engine) beginWith(ctx context.Context, opts *sql.TxOptions, fn func(*Conn) error) (err error) {
+// replicaUnusable says what a read-only transaction's error on a
+// replica means: markDown, the replica could not be reached or its
+// server went away (a stopped standby closes its sessions, and a pooled
+// connection learns that only at its next BEGIN), so it is skipped for a
+// while; reroute, fn had not run yet, so the transaction moves to the
+// next replica or the primary. Once fn has run, its error is the
+// caller's: running fn again is BeginRetry's decision, not BeginWith's.
+func replicaUnusable(d *dialects.Dialect, err error, ran bool) (markDown, reroute bool) {
+	if err == nil {
+		return false, false
+	}
+	var ce *ConnectError
+	if errors.As(err, &ce) {
+		return true, !ran
+	}
+	return d.ServerGone(err), !ran && d.Disconnected(err)
+}
+
+// beginWith runs fn in a transaction on e's pool; *ran (if not nil)
+// reports whether fn was called.
+func (e *Engine) beginWith(ctx context.Context, opts *sql.TxOptions, fn func(*Conn) error, ran *bool) (err error) {
 	c, err := e.Connect(ctx)
 	if err != nil {
 		return err
@@ -221,6 +244,9 @@ func (e *Engine) beginWith(ctx context.Context, opts *sql.TxOptions, fn func(*Co
 	}()
 	if err := c.BeginTx(ctx, opts); err != nil {
 		return err
+	}
+	if ran != nil {
+		*ran = true
 	}
 	if err := fn(c); err != nil {
 		if rbErr := c.Rollback(); rbErr != nil {
