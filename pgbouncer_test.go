@@ -11,6 +11,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -21,12 +22,42 @@ import (
 	"github.com/go-alchemy/alchemy/internal/testdb"
 )
 
+// bouncerOptions configure one private pgbouncer.
+type bouncerOptions struct {
+	mode          string // pool_mode: "transaction" (the default) or "session"
+	serverConns   int    // default_pool_size: server connections per database/user pair
+	maxClientConn int    // max_client_conn; 500 if 0
+}
+
+// pgBouncer is one private pgbouncer process in front of the test
+// PostgreSQL, on a spare port of its own. The tests may stop and start it
+// (always on the same port); the shared PostgreSQL behind it is never
+// touched. Its admin console (database "pgbouncer") admits the postgres
+// user.
+type pgBouncer struct {
+	bin, dir string
+	addr     string // 127.0.0.1:port
+	db       string // the database name, in the bouncer and on the server
+	url      string // an alchemy URL to db through the bouncer
+	cred     *syscall.Credential
+
+	mu   sync.Mutex
+	cmd  *exec.Cmd
+	done chan struct{} // closed when cmd has exited
+}
+
 // startPgBouncer runs Debian's pgbouncer in transaction pooling mode with
 // serverConns server connections in front of the test PostgreSQL
 // database of raw, on a spare port, and returns an alchemy URL to it.
-// pgbouncer refuses to run as root, so it runs as the postgres user;
-// it is stopped by its pid when the test ends.
-func startPgBouncer(t *testing.T, raw string, serverConns int) string {
+func startPgBouncer(t testing.TB, raw string, serverConns int) string {
+	t.Helper()
+	return newPgBouncer(t, raw, bouncerOptions{serverConns: serverConns}).url
+}
+
+// newPgBouncer starts a pgbouncer in front of the test PostgreSQL
+// database of raw. pgbouncer refuses to run as root, so it runs as the
+// postgres user; it is stopped by its pid when the test ends.
+func newPgBouncer(t testing.TB, raw string, o bouncerOptions) *pgBouncer {
 	t.Helper()
 	bin, err := exec.LookPath("pgbouncer")
 	if err != nil {
@@ -34,6 +65,15 @@ func startPgBouncer(t *testing.T, raw string, serverConns int) string {
 			t.Skip("pgbouncer is not installed (apt-get install pgbouncer); .ci/run installs it")
 		}
 		bin = "/usr/sbin/pgbouncer"
+	}
+	if o.mode == "" {
+		o.mode = "transaction"
+	}
+	if o.serverConns == 0 {
+		o.serverConns = 4
+	}
+	if o.maxClientConn == 0 {
+		o.maxClientConn = 500
 	}
 	u, err := alchemy.ParseURL(raw)
 	if err != nil {
@@ -62,6 +102,8 @@ func startPgBouncer(t *testing.T, raw string, serverConns int) string {
 	if user == "" {
 		user = "postgres"
 	}
+	// server_login_retry is pgbouncer's pause after a failed server
+	// login; the default 15 s would hide the pool's own recovery.
 	ini := fmt.Sprintf(`[databases]
 %s = host=%s port=%d dbname=%s user=%s
 [pgbouncer]
@@ -70,12 +112,14 @@ listen_port = %d
 unix_socket_dir =
 auth_type = trust
 auth_file = %s/users.txt
-pool_mode = transaction
+admin_users = %s
+pool_mode = %s
 default_pool_size = %d
-max_client_conn = 500
+max_client_conn = %d
+server_login_retry = 1
 logfile = %s/pgbouncer.log
 pidfile = %s/pgbouncer.pid
-`, u.Database, host, port, u.Database, user, listen, dir, serverConns, dir, dir)
+`, u.Database, host, port, u.Database, user, listen, dir, user, o.mode, o.serverConns, o.maxClientConn, dir, dir)
 	must := func(err error) {
 		if err != nil {
 			t.Fatal(err)
@@ -83,46 +127,163 @@ pidfile = %s/pgbouncer.pid
 	}
 	must(os.WriteFile(filepath.Join(dir, "pgbouncer.ini"), []byte(ini), 0o644))
 	must(os.WriteFile(filepath.Join(dir, "users.txt"), []byte(fmt.Sprintf("%q \"\"\n", user)), 0o644))
-	cmd := exec.Command(bin, filepath.Join(dir, "pgbouncer.ini"))
+	b := &pgBouncer{bin: bin, dir: dir, db: u.Database, addr: "127.0.0.1:" + strconv.Itoa(listen)}
 	if os.Geteuid() == 0 {
 		pw, err := lookupUser("postgres")
 		if err != nil {
 			t.Skipf("pgbouncer refuses root and there is no postgres user: %v", err)
 		}
 		must(os.Chown(dir, pw[0], pw[1]))
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(pw[0]), Gid: uint32(pw[1])}}
+		b.cred = &syscall.Credential{Uid: uint32(pw[0]), Gid: uint32(pw[1])}
 	}
-	stderr, err := os.Create(filepath.Join(dir, "stderr.log"))
-	must(err)
+	b.start(t)
+	t.Cleanup(func() { b.stop(t, syscall.SIGTERM) })
+	// sslmode=disable: the bouncer has no TLS, and pgx's default
+	// "prefer" would open a second socket per connection (TLS refused,
+	// then plain), which max_client_conn counts while it closes.
+	b.url = withQuery(replaceHost(raw, b.addr), "sslmode=disable")
+	return b
+}
+
+// start runs pgbouncer and waits until it accepts connections.
+func (b *pgBouncer) start(t testing.TB) {
+	t.Helper()
+	cmd := exec.Command(b.bin, filepath.Join(b.dir, "pgbouncer.ini"))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: b.cred}
+	stderr, err := os.OpenFile(filepath.Join(b.dir, "stderr.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer stderr.Close()
 	cmd.Stdout, cmd.Stderr = stderr, stderr
-	must(cmd.Start())
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-	})
-	addr := "127.0.0.1:" + strconv.Itoa(listen)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	b.mu.Lock()
+	b.cmd, b.done = cmd, done
+	b.mu.Unlock()
 	for deadline := time.Now().Add(10 * time.Second); ; {
-		c, err := net.Dial("tcp", addr)
+		c, err := net.Dial("tcp", b.addr)
 		if err == nil {
 			c.Close()
-			break
+			return
 		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(dir, "pgbouncer.log"))
-			out, _ := os.ReadFile(filepath.Join(dir, "stderr.log"))
-			t.Fatalf("pgbouncer did not start on %s: %v\n%s\n%s", addr, err, log, out)
+		select {
+		case <-done:
+			err = fmt.Errorf("it exited: %v", cmd.ProcessState)
+		default:
 		}
-		time.Sleep(50 * time.Millisecond)
+		if time.Now().After(deadline) || cmd.ProcessState != nil {
+			log, _ := os.ReadFile(filepath.Join(b.dir, "pgbouncer.log"))
+			out, _ := os.ReadFile(filepath.Join(b.dir, "stderr.log"))
+			t.Fatalf("pgbouncer did not start on %s: %v\n%s\n%s", b.addr, err, log, out)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	return withHosts(t, raw, addr)
+}
+
+// stop sends sig to pgbouncer (by its pid) and waits for it to exit,
+// killing it after 5 s. Stopping a stopped bouncer does nothing.
+func (b *pgBouncer) stop(t testing.TB, sig syscall.Signal) {
+	t.Helper()
+	b.mu.Lock()
+	cmd, done := b.cmd, b.done
+	b.cmd = nil
+	b.mu.Unlock()
+	if cmd == nil {
+		return
+	}
+	_ = cmd.Process.Signal(sig)
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+	}
+}
+
+// admin opens the bouncer's admin console. It speaks only the simple
+// query protocol, hence pgx's simple_protocol mode; one connection, so
+// that SHOW CLIENTS counts exactly one admin client.
+func (b *pgBouncer) admin(t testing.TB) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("pgx", "postgres://postgres@"+b.addr+"/pgbouncer?default_query_exec_mode=simple_protocol")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// console runs one admin command (PAUSE, RESUME, KILL, SET …).
+func (b *pgBouncer) console(t testing.TB, admin *sql.DB, cmd string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := admin.ExecContext(ctx, cmd); err != nil {
+		t.Fatalf("pgbouncer admin %q: %v", cmd, err)
+	}
+}
+
+// show runs a SHOW command on the admin console and returns its rows as
+// maps from column name to text.
+func (b *pgBouncer) show(t testing.TB, admin *sql.DB, what string) []map[string]string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	rows, err := admin.QueryContext(ctx, "SHOW "+what)
+	if err != nil {
+		t.Fatalf("pgbouncer admin SHOW %s: %v", what, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]string
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		for i, c := range cols {
+			m[c] = vals[i].String
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// clients counts the bouncer's client connections to the test database
+// (the admin console's own is on database "pgbouncer").
+func (b *pgBouncer) clients(t testing.TB, admin *sql.DB) int {
+	t.Helper()
+	n := 0
+	for _, r := range b.show(t, admin, "CLIENTS") {
+		if r["database"] == b.db {
+			n++
+		}
+	}
+	return n
+}
+
+// replaceHost points a test URL at addr instead of its server.
+func replaceHost(raw, addr string) string {
+	scheme, rest, _ := strings.Cut(raw, "://")
+	at := strings.LastIndexByte(rest, '@')
+	path := strings.IndexByte(rest[at+1:], '/')
+	return scheme + "://" + rest[:at+1] + addr + rest[at+1+path:]
 }
 
 // lookupUser returns the uid and gid of name.
