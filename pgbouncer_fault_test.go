@@ -447,7 +447,12 @@ func TestPgBouncerMaxClientConn(t *testing.T) {
 	raw := testdb.Postgres(t)
 	b := newPgBouncer(t, raw, bouncerOptions{serverConns: 2, maxClientConn: 2})
 	holder := openDB(t, withQuery(b.url, "pgbouncer=true&pool_size=2&max_overflow=0"))
-	warmBouncer(t, holder, 2) // the bouncer is full now
+	// The bouncer is full once holder has its 2 connections. The TCP
+	// probe that saw the bouncer start may still count as a client for a
+	// moment: retry until both are in.
+	if !waitFor(5*time.Second, func() bool { return tryWarm(holder, 2) == nil }) {
+		t.Fatalf("the holding pool could not open its 2 connections: %v", tryWarm(holder, 2))
+	}
 	hpool := poolOf(t, holder)
 	before := hpool.Stats()
 
@@ -500,6 +505,25 @@ func TestPgBouncerMaxClientConn(t *testing.T) {
 	if !waitFor(5*time.Second, func() bool { return db.QueryRow("SELECT 1").Scan(new(int)) == nil }) {
 		t.Error("no connection got in after the first pool closed")
 	}
+}
+
+// tryWarm runs n queries at once on db, each holding a connection for a
+// moment, and returns the first error.
+func tryWarm(db *sql.DB, n int) error {
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			_, err := db.Exec("SELECT pg_sleep(0.05)")
+			errs <- err
+		}()
+	}
+	var first error
+	for range n {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // warmBouncer opens n connections in db's pool by running n queries at once
