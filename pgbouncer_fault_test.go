@@ -30,19 +30,17 @@ type bounceOp struct {
 	start, end time.Time
 }
 
-// bounceLoad runs workers goroutines, each inserting one row per
-// transaction through eng.Begin under a deadline of timeout, until stop
-// is closed. Every outcome is kept.
+// bounceLoad runs workers goroutines, each running op under a deadline of
+// timeout with a new id, until stop is closed. Every outcome is kept.
 type bounceLoad struct {
 	mu  sync.Mutex
 	ops []bounceOp
 	wg  sync.WaitGroup
 }
 
-func startBounceLoad(eng *alchemy.Engine, table string, workers int, timeout time.Duration, stop <-chan struct{}) *bounceLoad {
+func startBounceLoad(workers int, timeout time.Duration, stop <-chan struct{}, op func(ctx context.Context, id int64) error) *bounceLoad {
 	l := &bounceLoad{}
 	var next atomic.Int64
-	insert := "INSERT INTO " + table + " (id, n) VALUES ($1, 1)"
 	for range workers {
 		l.wg.Add(1)
 		go func() {
@@ -56,10 +54,7 @@ func startBounceLoad(eng *alchemy.Engine, table string, workers int, timeout tim
 				id := next.Add(1)
 				start := time.Now()
 				ctx, cancel := context.WithTimeout(context.Background(), timeout)
-				err := eng.Begin(ctx, func(c *alchemy.Conn) error {
-					_, err := c.ExecContext(ctx, insert, id)
-					return err
-				})
+				err := op(ctx, id)
 				cancel()
 				end := time.Now()
 				l.mu.Lock()
@@ -134,12 +129,13 @@ func probeBouncer(t *testing.T, url string, within time.Duration) time.Time {
 	}
 }
 
-// TestPgBouncerRestartUnderLoad: sixteen goroutines insert a row per
-// transaction through pgbouncer=true when the bouncer goes away — a safe
+// TestPgBouncerRestartUnderLoad: eight goroutines insert a row per
+// transaction through an Engine, and eight run a db.Prepare'd select
+// through the drop-in, with pgbouncer=true, when the bouncer goes away — a safe
 // shutdown (SIGINT: PAUSE, then exit) or a crash (SIGKILL) — and comes
-// back on the same port half a second later. The pool invalidates its
+// back on the same port half a second later. Each pool invalidates its
 // connections and resumes within a second of the bouncer answering;
-// every transaction that started a second after that commits; every
+// every operation that started a second after that succeeds; every
 // commit the application was told of is in PostgreSQL (read over a plain
 // connection straight to it); and no caller waits past its deadline.
 func TestPgBouncerRestartUnderLoad(t *testing.T) {
@@ -160,62 +156,94 @@ func TestPgBouncerRestartUnderLoad(t *testing.T) {
 			if _, err := direct.Exec("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, n INT NOT NULL)"); err != nil {
 				t.Fatal(err)
 			}
-			eng, err := alchemy.CreateEngine(withQuery(b.url, "pgbouncer=true&pool_size=4&max_overflow=4&pool_timeout=1"))
+			settings := "pgbouncer=true&pool_size=4&max_overflow=4&pool_timeout=1"
+			eng, err := alchemy.CreateEngine(withQuery(b.url, settings))
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer eng.Close()
+			// Beside the Engine's transactions, the drop-in's db.Prepare'd
+			// statement (kept as text behind the pooler) on a pool of its own.
+			dropIn := openDB(t, withQuery(b.url, settings))
+			stmt, err := dropIn.Prepare("SELECT $1::bigint + 1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stmt.Close()
+			insert := "INSERT INTO " + table + " (id, n) VALUES ($1, 1)"
 			stop := make(chan struct{})
-			load := startBounceLoad(eng, table, 16, deadline, stop)
-			halt := sync.OnceFunc(func() { close(stop); load.wg.Wait() })
+			writes := startBounceLoad(8, deadline, stop, func(ctx context.Context, id int64) error {
+				return eng.Begin(ctx, func(c *alchemy.Conn) error {
+					_, err := c.ExecContext(ctx, insert, id)
+					return err
+				})
+			})
+			reads := startBounceLoad(8, deadline, stop, func(ctx context.Context, id int64) error {
+				var n int64
+				if err := stmt.QueryRowContext(ctx, id).Scan(&n); err != nil {
+					return err
+				}
+				if n != id+1 {
+					return fmt.Errorf("SELECT %d + 1 gave %d", id, n)
+				}
+				return nil
+			})
+			halt := sync.OnceFunc(func() { close(stop); writes.wg.Wait(); reads.wg.Wait() })
 			defer halt()
 
-			if !waitFor(15*time.Second, func() bool { return load.acked(time.Time{}) >= 200 }) {
-				t.Fatalf("the load did not get going:%s", errorSummary(load.snapshot()))
+			going := func(after time.Time) bool { return writes.acked(after) >= 100 && reads.acked(after) >= 100 }
+			if !waitFor(15*time.Second, func() bool { return going(time.Time{}) }) {
+				t.Fatalf("the load did not get going:%s%s", errorSummary(writes.snapshot()), errorSummary(reads.snapshot()))
 			}
 			downAt := time.Now()
 			b.stop(t, c.sig)
 			time.Sleep(500 * time.Millisecond)
 			b.start(t)
 			upAt := probeBouncer(t, b.url, 10*time.Second)
-			if !waitFor(15*time.Second, func() bool { return load.acked(upAt) >= 200 }) {
-				t.Fatalf("the pool did not recover: %d acknowledged since the bouncer answered; errors:%s", load.acked(upAt), errorSummary(load.snapshot()))
+			if !waitFor(15*time.Second, func() bool { return going(upAt) }) {
+				t.Fatalf("the pools did not recover: %d writes and %d reads acknowledged since the bouncer answered; errors:%s%s",
+					writes.acked(upAt), reads.acked(upAt), errorSummary(writes.snapshot()), errorSummary(reads.snapshot()))
 			}
 			halt()
-			ops := load.snapshot()
 
-			var firstAck time.Time
-			var failed, failedLate, overdue int
-			var late []bounceOp
-			for _, op := range ops {
-				if op.err == nil && op.end.After(upAt) && (firstAck.IsZero() || op.end.Before(firstAck)) {
-					firstAck = op.end
-				}
-				if op.err != nil {
-					failed++
-					if op.start.After(upAt.Add(time.Second)) {
-						failedLate++
-						late = append(late, op)
+			for _, load := range []struct {
+				name string
+				ops  []bounceOp
+			}{{"Engine.Begin inserts", writes.snapshot()}, {"drop-in prepared selects", reads.snapshot()}} {
+				var firstAck time.Time
+				var failed, failedLate, overdue int
+				var late []bounceOp
+				for _, op := range load.ops {
+					if op.err == nil && op.end.After(upAt) && (firstAck.IsZero() || op.end.Before(firstAck)) {
+						firstAck = op.end
+					}
+					if op.err != nil {
+						failed++
+						if op.start.After(upAt.Add(time.Second)) {
+							failedLate++
+							late = append(late, op)
+						}
+					}
+					if op.end.Sub(op.start) > deadline+slack {
+						overdue++
 					}
 				}
-				if op.end.Sub(op.start) > deadline+slack {
-					overdue++
+				t.Logf("%s: %d operations, %d failed (%d that started over 1 s after the bouncer answered); bouncer away %v; first success %v after it answered; errors:%s",
+					load.name, len(load.ops), failed, failedLate, upAt.Sub(downAt).Round(time.Millisecond), firstAck.Sub(upAt).Round(time.Millisecond), errorSummary(load.ops))
+				if failed == 0 {
+					t.Errorf("%s: no operation failed while the bouncer was away: the fault did not happen", load.name)
+				}
+				if d := firstAck.Sub(upAt); d > time.Second {
+					t.Errorf("%s: the first success after the bouncer answered came %v later, want within 1 s", load.name, d)
+				}
+				if failedLate > 0 {
+					t.Errorf("%s: %d operations that started over 1 s after the bouncer answered failed:%s", load.name, failedLate, errorSummary(late))
+				}
+				if overdue > 0 {
+					t.Errorf("%s: %d callers waited past their %v deadline (+%v)", load.name, overdue, deadline, slack)
 				}
 			}
-			t.Logf("%d operations, %d failed (%d that started over 1 s after the bouncer answered); bouncer away %v; first commit %v after it answered; errors:%s",
-				len(ops), failed, failedLate, upAt.Sub(downAt).Round(time.Millisecond), firstAck.Sub(upAt).Round(time.Millisecond), errorSummary(ops))
-			if failed == 0 {
-				t.Error("no operation failed while the bouncer was away: the fault did not happen")
-			}
-			if d := firstAck.Sub(upAt); d > time.Second {
-				t.Errorf("the first commit after the bouncer answered came %v later, want within 1 s", d)
-			}
-			if failedLate > 0 {
-				t.Errorf("%d transactions that started over 1 s after the bouncer answered failed:%s", failedLate, errorSummary(late))
-			}
-			if overdue > 0 {
-				t.Errorf("%d callers waited past their %v deadline (+%v)", overdue, deadline, slack)
-			}
+			ops := writes.snapshot()
 
 			stored := map[int64]bool{}
 			rows, err := direct.Query("SELECT id FROM " + table)
@@ -243,8 +271,10 @@ func TestPgBouncerRestartUnderLoad(t *testing.T) {
 			if len(lost) > 0 {
 				t.Errorf("%d of %d acknowledged commits are not in PostgreSQL: %v", len(lost), acked, firstN(lost, 10))
 			}
-			if st := eng.Pool().Stats(); st.Invalidations == 0 && st.Recycles == 0 {
-				t.Errorf("the pool invalidated nothing across the restart: %+v", st)
+			for _, st := range []alchemy.PoolStats{eng.Pool().Stats(), poolOf(t, dropIn).Stats()} {
+				if st.Invalidations == 0 && st.Recycles == 0 {
+					t.Errorf("a pool invalidated nothing across the restart: %+v", st)
+				}
 			}
 		})
 	}
