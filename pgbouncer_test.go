@@ -372,6 +372,32 @@ func TestBehindPgBouncer(t *testing.T) {
 		t.Logf("without pgbouncer=true, %s: %d of %d point queries failed (first: %v)", via, failed, clients*each, first)
 	}
 
+	// Without the switch but with pgx's exec mode in the URL (passed
+	// through): plain queries are safe, but db.Prepare still names a
+	// server-side statement per connection (pgx/stdlib's Prepare always
+	// does), which the next transaction may not find.
+	for _, via := range []string{"pgx/stdlib", "alchemy"} {
+		var db *sql.DB
+		if via == "alchemy" {
+			db = openDB(t, withQuery(bouncer, "default_query_exec_mode=exec&pool_size=8&max_overflow=24"))
+		} else {
+			db = testdb.Plain(t, withQuery(bouncer, "default_query_exec_mode=exec"))
+		}
+		if failed, first := bouncerLoad(db, clients, each, point); failed != 0 {
+			t.Errorf("default_query_exec_mode=exec, %s: %d of %d point queries failed: %v", via, failed, clients*each, first)
+		}
+		st, err := db.Prepare("SELECT $1::int + 1")
+		if err != nil {
+			t.Logf("default_query_exec_mode=exec, %s: db.Prepare: %v", via, err)
+			continue
+		}
+		failed, first := bouncerLoad(db, clients, each, func(ctx context.Context, _ *sql.DB, i int) error {
+			return st.QueryRowContext(ctx, i).Scan(new(int))
+		})
+		st.Close()
+		t.Logf("default_query_exec_mode=exec without pgbouncer=true, %s: %d of %d prepared executions failed (first: %v)", via, failed, clients*each, first)
+	}
+
 	db := openDB(t, withQuery(bouncer, "pgbouncer=true&pool_size=8&max_overflow=24"))
 	if failed, first := bouncerLoad(db, clients, each, point); failed != 0 {
 		t.Errorf("pgbouncer=true: %d of %d point queries failed: %v", failed, clients*each, first)
@@ -397,7 +423,8 @@ func TestBehindPgBouncer(t *testing.T) {
 	if _, err := db.Exec("SELECT pg_advisory_lock(1)"); !errors.Is(err, alchemy.ErrSessionState) {
 		t.Errorf("a session advisory lock behind the pooler: %v, want ErrSessionState", err)
 	}
-	// Inside a transaction SET LOCAL is fine.
+	// Inside a transaction SET LOCAL and a transaction advisory lock are
+	// fine: both end with it.
 	err = func() error {
 		tx, err := db.Begin()
 		if err != nil {
@@ -405,6 +432,9 @@ func TestBehindPgBouncer(t *testing.T) {
 		}
 		defer tx.Rollback()
 		if _, err := tx.Exec("SET LOCAL statement_timeout = 1000"); err != nil {
+			return err
+		}
+		if _, err := tx.Exec("SELECT pg_advisory_xact_lock(1)"); err != nil {
 			return err
 		}
 		return tx.Commit()
