@@ -364,12 +364,13 @@ func TestPgBouncerPauseResume(t *testing.T) {
 	// Callers that start during a pause proceed when it ends.
 	db2 := openDB(t, withQuery(b.url, "pgbouncer=true&pool_size=2&max_overflow=0&pool_timeout=5"))
 	warmBouncer(t, db2, 2)
+	admin2 := b.admin(t) // for the RESUME sent from another goroutine
 	b.console(t, admin, "PAUSE")
-	resumed := make(chan struct{})
+	resumed := make(chan error, 1)
 	go func() {
 		time.Sleep(500 * time.Millisecond)
-		b.console(t, b.admin(t), "RESUME")
-		close(resumed)
+		_, err := admin2.Exec("RESUME")
+		resumed <- err
 	}()
 	for i, o := range run(db2, 6, 5*time.Second) {
 		if o.err != nil {
@@ -378,7 +379,9 @@ func TestPgBouncerPauseResume(t *testing.T) {
 			t.Errorf("a caller that started during the pause finished after %v, before the RESUME", o.elapsed)
 		}
 	}
-	<-resumed
+	if err := <-resumed; err != nil {
+		t.Fatalf("RESUME: %v", err)
+	}
 }
 
 // TestPgBouncerKillDatabase: KILL <db> on the admin console drops every

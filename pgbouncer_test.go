@@ -170,12 +170,14 @@ func (b *pgBouncer) start(t testing.TB) {
 			c.Close()
 			return
 		}
+		exited := false
 		select {
-		case <-done:
+		case <-done: // Wait has returned: ProcessState is set
+			exited = true
 			err = fmt.Errorf("it exited: %v", cmd.ProcessState)
 		default:
 		}
-		if time.Now().After(deadline) || cmd.ProcessState != nil {
+		if exited || time.Now().After(deadline) {
 			log, _ := os.ReadFile(filepath.Join(b.dir, "pgbouncer.log"))
 			out, _ := os.ReadFile(filepath.Join(b.dir, "stderr.log"))
 			t.Fatalf("pgbouncer did not start on %s: %v\n%s\n%s", b.addr, err, log, out)
@@ -232,16 +234,26 @@ func (b *pgBouncer) console(t testing.TB, admin *sql.DB, cmd string) {
 // maps from column name to text.
 func (b *pgBouncer) show(t testing.TB, admin *sql.DB, what string) []map[string]string {
 	t.Helper()
+	rows, err := b.tryShow(admin, what)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// tryShow is show for goroutines other than the test's: it returns the
+// error instead of ending the test.
+func (b *pgBouncer) tryShow(admin *sql.DB, what string) ([]map[string]string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	rows, err := admin.QueryContext(ctx, "SHOW "+what)
 	if err != nil {
-		t.Fatalf("pgbouncer admin SHOW %s: %v", what, err)
+		return nil, fmt.Errorf("pgbouncer admin SHOW %s: %w", what, err)
 	}
 	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	var out []map[string]string
 	for rows.Next() {
@@ -251,7 +263,7 @@ func (b *pgBouncer) show(t testing.TB, admin *sql.DB, what string) []map[string]
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		m := map[string]string{}
 		for i, c := range cols {
@@ -259,23 +271,29 @@ func (b *pgBouncer) show(t testing.TB, admin *sql.DB, what string) []map[string]
 		}
 		out = append(out, m)
 	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return out, rows.Err()
 }
 
 // clients counts the bouncer's client connections to the test database
 // (the admin console's own is on database "pgbouncer").
 func (b *pgBouncer) clients(t testing.TB, admin *sql.DB) int {
 	t.Helper()
+	n, err := b.tryClients(admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func (b *pgBouncer) tryClients(admin *sql.DB) (int, error) {
+	rows, err := b.tryShow(admin, "CLIENTS")
 	n := 0
-	for _, r := range b.show(t, admin, "CLIENTS") {
+	for _, r := range rows {
 		if r["database"] == b.db {
 			n++
 		}
 	}
-	return n
+	return n, err
 }
 
 // replaceHost points a test URL at addr instead of its server.
