@@ -131,9 +131,9 @@ func probeBouncer(t *testing.T, url string, within time.Duration) time.Time {
 
 // TestPgBouncerRestartUnderLoad: eight goroutines insert a row per
 // transaction through an Engine, and eight run a db.Prepare'd select
-// through the drop-in, with pgbouncer=true, when the bouncer goes away — a safe
-// shutdown (SIGINT: PAUSE, then exit) or a crash (SIGKILL) — and comes
-// back on the same port half a second later. Each pool invalidates its
+// through the drop-in, with pgbouncer=true, when the bouncer goes away —
+// a safe shutdown (SIGINT: PAUSE, then exit) or a crash (SIGKILL) — and
+// comes back on the same port half a second later. Each pool invalidates its
 // connections and resumes within a second of the bouncer answering;
 // every operation that started a second after that succeeds; every
 // commit the application was told of is in PostgreSQL (read over a plain
