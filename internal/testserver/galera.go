@@ -397,14 +397,11 @@ func (g *GaleraCluster) repair() error {
 			return nil
 		}
 	}
-	first := alive[0]
-	i := first.flavor.(*galeraNode).idx
-	ctx, cancel := context.WithTimeout(context.Background(), pingTimeout)
-	st, err := g.Status(ctx, i)
-	cancel()
+	st, err := g.waitEvicted(alive)
 	if err != nil {
-		return fmt.Errorf("testserver: Galera node %d: %w", i+1, err)
+		return err
 	}
+	i := alive[0].flavor.(*galeraNode).idx
 	if st.ClusterStatus != "Primary" {
 		if err := g.Bootstrap(i); err != nil {
 			return err
@@ -416,6 +413,16 @@ func (g *GaleraCluster) repair() error {
 		}
 	}
 	return g.waitSynced(GaleraNodes, g.nodes[:]...)
+}
+
+// waitEvicted waits until the living nodes have evicted the dead ones
+// from their view (after evs.suspect_timeout, 5 s by default), and
+// returns the first living node's status. A node restarted before that
+// is not let in until the old incarnation times out (evs.install_timeout
+// and another round of suspicion: about 20 s instead of 5).
+func (g *GaleraCluster) waitEvicted(alive []*Server) (GaleraStatus, error) {
+	i := alive[0].flavor.(*galeraNode).idx
+	return g.WaitStatus(i, galeraSyncTimeout, func(st GaleraStatus) bool { return st.ClusterSize == len(alive) })
 }
 
 // quickCheck is one status round over the nodes, without waiting.
@@ -503,6 +510,18 @@ func (g *GaleraCluster) Kill(t testing.TB, i int) {
 // cluster has all its nodes Synced.
 func (g *GaleraCluster) Rejoin(t testing.TB, i int) {
 	t.Helper()
+	var alive []*Server
+	for _, s := range g.nodes {
+		if s != g.nodes[i] && s.pid != 0 && s.alive() {
+			alive = append(alive, s)
+		}
+	}
+	if len(alive) == 0 {
+		t.Fatalf("testserver: Galera node %d cannot rejoin: no other node is running", i+1)
+	}
+	if _, err := g.waitEvicted(alive); err != nil {
+		t.Fatal(err)
+	}
 	if err := g.nodes[i].start(); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,9 @@ import (
 // as mysql, a row written on node 1 is read on node 3, and a killed node
 // rejoins.
 func TestGaleraHarness(t *testing.T) {
+	t0 := time.Now()
 	g := Galera(t)
+	t.Logf("cluster up in %v", time.Since(t0))
 	for i := range GaleraNodes {
 		if uid := processUser(t, g.Node(i).Pid()); uid == "0" {
 			t.Errorf("Galera node %d runs as root", i+1)
@@ -41,7 +43,9 @@ func TestGaleraHarness(t *testing.T) {
 	if g.Node(1).Pid() != 0 {
 		t.Fatal("killed node still has a pid")
 	}
+	t1 := time.Now()
 	g.Rejoin(t, 1)
+	t.Logf("rejoin in %v", time.Since(t1))
 	st, err := g.Status(ctx, 1)
 	if err != nil || st.ClusterSize != 3 || st.LocalState != "Synced" {
 		t.Fatalf("after rejoin: %+v, %v", st, err)
