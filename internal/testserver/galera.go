@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -377,17 +378,25 @@ func (g *GaleraCluster) waitSynced(size int, nodes ...*Server) error {
 func (g *GaleraCluster) repair() error {
 	var alive, dead []*Server
 	for _, s := range g.nodes {
-		if s.pid != 0 && s.alive() {
+		pgid := s.pid
+		if pgid != 0 && s.alive() {
 			alive = append(alive, s)
-		} else {
-			if err := s.reap(); err != nil {
-				return err
-			}
-			if err := s.waitGone(stopTimeout); err != nil {
-				return err
-			}
-			dead = append(dead, s)
+			continue
 		}
+		if pgid != 0 {
+			// It died on its own: its children (an SST script, its rsync
+			// daemon) may still hold its ports.
+			_ = syscall.Kill(-pgid, syscall.SIGKILL)
+			for deadline := time.Now().Add(stopTimeout); len(groupMembers(pgid)) > 0; time.Sleep(20 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					return fmt.Errorf("testserver: Galera node %s processes %v still alive after %v", s.kind, groupMembers(pgid), stopTimeout)
+				}
+			}
+		}
+		if err := s.reap(); err != nil {
+			return err
+		}
+		dead = append(dead, s)
 	}
 	if len(alive) == 0 {
 		return errors.New("testserver: every Galera node is down")
