@@ -62,14 +62,27 @@ func galeraEngine(t *testing.T, url string) *alchemy.Engine {
 	return eng
 }
 
-// galeraExec runs setup statements through a plain connection to node i.
-func galeraExec(t *testing.T, db *sql.DB, stmts ...string) {
+// galeraSetup runs setup statements through a plain connection to node
+// 1 and then reads table on every node with wsrep_sync_wait=1, which
+// waits until that node has applied them: DDL is replicated in total
+// order but each node runs it on its own time, and a test that went on
+// at once could meet a node without its table. It returns the node-1
+// connection.
+func galeraSetup(t *testing.T, g *testserver.GaleraCluster, table string, stmts ...string) *sql.DB {
 	t.Helper()
+	db := galeraPlain(t, g, 0)
 	for _, s := range stmts {
 		if _, err := db.Exec(s); err != nil {
 			t.Fatalf("%s: %v", s, err)
 		}
 	}
+	for i := range testserver.GaleraNodes {
+		var n int
+		if err := galeraPlain(t, g, i).QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil {
+			t.Fatalf("node %d: %s after setup: %v", i+1, table, err)
+		}
+	}
+	return db
 }
 
 // mysqlErrNumber returns the server error number inside err, or 0.
@@ -91,8 +104,7 @@ func mysqlErrNumber(err error) uint16 {
 // lost and none applied twice.
 func TestGaleraConflictingTransactions(t *testing.T) {
 	g := testserver.Galera(t)
-	check := galeraPlain(t, g, 0)
-	galeraExec(t, check,
+	check := galeraSetup(t, g, "gx_counter",
 		"DROP TABLE IF EXISTS gx_log, gx_counter",
 		"CREATE TABLE gx_counter (id INT PRIMARY KEY, n INT NOT NULL)",
 		// No unique key on tx_id: a transaction applied twice must show
@@ -257,6 +269,13 @@ func TestGaleraCreateAllVisibleOnOtherNodes(t *testing.T) {
 	want := map[string]string{"gc_x": "gc_y", "gc_y": "gc_z", "gc_z": "gc_x", "gc_w": "gc_x"}
 	for _, node := range []int{1, 2} {
 		reader := galeraEngine(t, g.Node(node).URL("wsrep_sync_wait=1"))
+		// A read of a table waits (wsrep_sync_wait=1) until this node has
+		// applied everything committed before it, the DDL included; the
+		// catalog queries that follow then see the node's final state.
+		var n int
+		if err := reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM gc_w").Scan(&n); err != nil {
+			t.Fatalf("node %d: %v", node+1, err)
+		}
 		in, err := metadata.Inspect(ctx, reader)
 		if err != nil {
 			t.Fatal(err)
@@ -309,8 +328,7 @@ func TestGaleraCreateAllVisibleOnOtherNodes(t *testing.T) {
 // before or after the kill is in the cluster afterwards.
 func TestGaleraKillNodeFailover(t *testing.T) {
 	g := testserver.Galera(t)
-	check := galeraPlain(t, g, 2)
-	galeraExec(t, check,
+	check := galeraSetup(t, g, "gk_writes",
 		"DROP TABLE IF EXISTS gk_writes",
 		"CREATE TABLE gk_writes (id INT PRIMARY KEY, node VARCHAR(16) NOT NULL)")
 	t.Cleanup(func() { _, _ = check.Exec("DROP TABLE IF EXISTS gk_writes") })
@@ -449,8 +467,7 @@ func TestGaleraSyncWait(t *testing.T) {
 	if os.Getenv("ALCHEMY_MEASURE") == "1" {
 		iterations = 400
 	}
-	check := galeraPlain(t, g, 0)
-	galeraExec(t, check,
+	check := galeraSetup(t, g, "gs_child",
 		"DROP TABLE IF EXISTS gs_child, gs_parent, gs_read",
 		"CREATE TABLE gs_read (id INT PRIMARY KEY, v INT NOT NULL)",
 		"CREATE TABLE gs_parent (id INT PRIMARY KEY)",
@@ -561,8 +578,7 @@ func TestGaleraSyncWait(t *testing.T) {
 // for any later test (pc.bootstrap on the survivor, restart the others).
 func TestGaleraNodeUnusable(t *testing.T) {
 	g := testserver.Galera(t)
-	check := galeraPlain(t, g, 0)
-	galeraExec(t, check,
+	galeraSetup(t, g, "gq_rows",
 		"DROP TABLE IF EXISTS gq_rows",
 		"CREATE TABLE gq_rows (id INT PRIMARY KEY)",
 		"INSERT INTO gq_rows VALUES (1)")
