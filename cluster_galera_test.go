@@ -593,6 +593,11 @@ func TestGaleraNodeUnusable(t *testing.T) {
 		if err := eng.QueryRowContext(ctx, "SELECT @@wsrep_node_name").Scan(&name); err != nil || name != "node3" {
 			t.Fatalf("engine on %q (%v), want node3", name, err)
 		}
+		// A second engine on the same list, also on node 3, for BeginRetry.
+		retrying := galeraEngine(t, g.URLOf("pool_size=1&max_overflow=0", g.Addr(2), g.Addr(0), g.Addr(1)))
+		if err := retrying.QueryRowContext(ctx, "SELECT @@wsrep_node_name").Scan(&name); err != nil || name != "node3" {
+			t.Fatalf("second engine on %q (%v), want node3", name, err)
+		}
 		admin := g.Node(2).Admin(t)
 		if _, err := admin.Exec("SET GLOBAL wsrep_provider_options = 'gmcast.isolate=1'"); err != nil {
 			t.Fatalf("gmcast.isolate: %v", err)
@@ -630,6 +635,31 @@ func TestGaleraNodeUnusable(t *testing.T) {
 			t.Errorf("servers = %+v, want node 3 marked down", st)
 		}
 		t.Logf("isolated node: %d failed queries, then node1 after %v", len(errs), time.Since(cut).Round(time.Millisecond))
+
+		// The session on the cut-off node is alive, so checkout does not
+		// find it out; the transaction's first statement does. BeginRetry
+		// takes its 1047 as a lost connection and runs the transaction
+		// again, on the next node.
+		var retried []error
+		var ranOn string
+		err = retrying.BeginRetry(ctx, alchemy.RetryPolicy{OnRetry: func(ev alchemy.RetryEvent) { retried = append(retried, ev.Err) }},
+			func(c *alchemy.Conn) error {
+				if err := c.QueryRowContext(ctx, "SELECT @@wsrep_node_name").Scan(&ranOn); err != nil {
+					return err
+				}
+				_, err := c.ExecContext(ctx, "INSERT INTO gq_rows VALUES (10)")
+				return err
+			})
+		if err != nil {
+			t.Fatalf("BeginRetry on a host list whose first node is cut off: %v", err)
+		}
+		if len(retried) != 1 || mysqlErrNumber(retried[0]) != 1047 || ranOn != "node1" {
+			t.Errorf("BeginRetry retried after %v and committed on %s; want one retry after 1047, then node1", retried, ranOn)
+		}
+		var n int
+		if err := galeraPlain(t, g, 1).QueryRow("SELECT COUNT(*) FROM gq_rows WHERE id = 10").Scan(&n); err != nil || n != 1 {
+			t.Errorf("node 2 has %d rows with id 10 (%v), want the one BeginRetry committed", n, err)
+		}
 		if _, err := admin.Exec("SET GLOBAL wsrep_provider_options = 'gmcast.isolate=0'"); err != nil {
 			t.Fatal(err)
 		}
