@@ -360,7 +360,10 @@ func TestGaleraKillNodeFailover(t *testing.T) {
 	var wg sync.WaitGroup
 	for id := 1; id <= 4; id++ {
 		wg.Add(1)
-		go func() { defer wg.Done(); _ = eng.Begin(ctx, func(c *alchemy.Conn) error { time.Sleep(50 * time.Millisecond); return nil }) }()
+		go func() {
+			defer wg.Done()
+			_ = eng.Begin(ctx, func(c *alchemy.Conn) error { time.Sleep(50 * time.Millisecond); return nil })
+		}()
 	}
 	wg.Wait()
 	id := 1
