@@ -358,7 +358,7 @@ func TestGaleraKillNodeFailover(t *testing.T) {
 	// Fill the pool with connections to node 1: all of them must be
 	// dropped, not just the one that notices first.
 	var wg sync.WaitGroup
-	for id := 1; id <= 4; id++ {
+	for range 4 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
