@@ -117,7 +117,7 @@ var (
 // Galera returns the private 3-node Galera cluster, every node running,
 // Synced and in the primary component, for the duration of the test;
 // other tests that ask for it wait until this one ends. The first call
-// starts it (about 10 s); a test that leaves nodes killed or the cluster
+// starts it (10–20 s on a 2-core machine); a test that leaves nodes killed or the cluster
 // without quorum has it repaired for the next one. It skips the test
 // under -short or when mariadb-server, galera-4 or rsync is missing.
 func Galera(t testing.TB) *GaleraCluster {
@@ -140,15 +140,15 @@ func Galera(t testing.TB) *GaleraCluster {
 	galeraMu.Lock()
 	t.Cleanup(galeraMu.Unlock)
 	if galera != nil {
-		if err := galera.repair(); err == nil {
+		err := galera.repair()
+		if err == nil {
 			return galera
-		} else {
-			t.Logf("testserver: the Galera cluster could not be repaired, starting a new one: %v", err)
-			if err := galera.destroy(); err != nil {
-				t.Fatal(err)
-			}
-			galera = nil
 		}
+		t.Logf("testserver: the Galera cluster could not be repaired, starting a new one: %v", err)
+		if err := galera.destroy(); err != nil {
+			t.Fatal(err)
+		}
+		galera = nil
 	}
 	var err error
 	for attempt := 0; attempt < 2; attempt++ {
