@@ -325,7 +325,8 @@ func TestGaleraCreateAllVisibleOnOtherNodes(t *testing.T) {
 // successful commit is measured and logged — it is mostly the time the
 // survivors take to evict the dead node (evs.suspect_timeout, 5 s by
 // default), during which their commits wait. Every write acknowledged
-// before or after the kill is in the cluster afterwards.
+// before or after the kill is in the cluster afterwards. When node 1 has
+// rejoined and host_retry_after has passed, new connections go back to it.
 func TestGaleraKillNodeFailover(t *testing.T) {
 	g := testserver.Galera(t)
 	check := galeraSetup(t, g, "gk_writes",
@@ -333,7 +334,10 @@ func TestGaleraKillNodeFailover(t *testing.T) {
 		"CREATE TABLE gk_writes (id INT PRIMARY KEY, node VARCHAR(16) NOT NULL)")
 	t.Cleanup(func() { _, _ = check.Exec("DROP TABLE IF EXISTS gk_writes") })
 
-	eng := galeraEngine(t, g.URL("pool_size=4&max_overflow=0"))
+	// host_retry_after=15: longer than the failover takes, shorter than
+	// the default 30 s, so that the fail back is seen within the test.
+	const retryAfter = 15 * time.Second
+	eng := galeraEngine(t, g.URL(fmt.Sprintf("pool_size=4&max_overflow=0&host_retry_after=%d", int(retryAfter.Seconds()))))
 	ctx := context.Background()
 	nodeOf := func() (string, error) {
 		var name string
@@ -438,7 +442,25 @@ func TestGaleraKillNodeFailover(t *testing.T) {
 			}
 		}
 	}
+
+	// Fail back: node 1 rejoins; once host_retry_after has passed since it
+	// was marked down, new connections go to it first again. Those
+	// already on node 2 stay until they are recycled, so the pool is
+	// disposed to make the next query dial.
 	g.Rejoin(t, 0)
+	for deadline := killed.Add(retryAfter + 10*time.Second); c.Underlying().(interface{ Servers() []mysql.ServerState }).Servers()[0].Down; {
+		if time.Now().After(deadline) {
+			t.Fatalf("node 1 still marked down %v after the kill, with host_retry_after=%v", time.Since(killed), retryAfter)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if since := time.Since(killed); since < retryAfter {
+		t.Errorf("node 1 usable again %v after it was marked down, before host_retry_after=%v", since, retryAfter)
+	}
+	eng.Dispose()
+	if n, err := nodeOf(); err != nil || n != "node1" {
+		t.Errorf("after host_retry_after the engine is on %q (%v), want node1 again (fail back)", n, err)
+	}
 }
 
 // galeraSyncWaitRun is one wsrep_sync_wait measurement: n commits on
