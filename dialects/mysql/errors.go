@@ -43,6 +43,14 @@ func isDisconnect(err error) bool {
 			erUnknownComError, erErrorDuringCommit:
 			return true
 		}
+		if classify(err) != dialects.KindUnknown {
+			// An answer of a kind the server gives to a live session, in
+			// whatever wording: Percona XtraDB Cluster and MySQL-wsrep
+			// report a certification conflict as 1213 "WSREP detected
+			// deadlock/conflict and aborted the transaction", which is a
+			// deadlock to retry, not a node to leave.
+			return false
+		}
 		return myErr.SQLState == [5]byte{'0', '8', 'S', '0', '1'} || strings.Contains(myErr.Message, "WSREP")
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
