@@ -6,8 +6,8 @@
 //
 //	users := sqlexpr.NewTable("users", "id", "name", "email")  // or a metadata.Table
 //
-//	ins := sqlexpr.Insert(users).Values(sqlexpr.Row{"name": "john", "email": "john@example.com"})
-//	res, err := sqlexpr.Exec(ctx, db, ins)        // res.InsertedPrimaryKey() when the key is known
+//	ins := sqlexpr.Insert(users).Values(sqlexpr.Values{"name": "john", "email": "john@example.com"})
+//	res, err := sqlexpr.Execute(ctx, db, ins)        // res.InsertedPrimaryKey() when the key is known
 //
 //	sel := sqlexpr.Select(users).Where(users.C("name").Eq("john"))
 //	rows, err := sqlexpr.Query(ctx, db, sel)
@@ -61,7 +61,7 @@
 //
 // # Executing
 //
-// [Exec], [Query] and [QueryRow] take any [Target] — *sql.DB, *sql.Conn,
+// [Execute], [Query] and [QueryRow] take any [Target] — *sql.DB, *sql.Conn,
 // *sql.Tx opened through "alchemy", or alchemy's Engine and Conn — find
 // its dialect (dialects.Of: the target's Dialect method, else a probe the
 // driver answers locally), compile through the cache (the target's own
@@ -94,7 +94,7 @@
 // # Parameters
 //
 // [BindParam] and Text's :name parameters take their values when the
-// statement runs: Exec(ctx, db, stmt, Params{"name": "john"}). Exec with
+// statement runs: Execute(ctx, db, stmt, Params{"name": "john"}). Execute with
 // several Params runs the statement for each (executemany); an INSERT
 // without Values given Params inserts them in one multi-row INSERT and
 // reports the keys where the dialect has RETURNING

@@ -30,7 +30,7 @@ func (t *TableClause) LeftJoin(right FromClause, on Expr) *JoinClause {
 }
 
 // SetPrimaryKey records the names of t's primary-key columns and returns
-// t. [Exec] uses them to return the primary key of an inserted row
+// t. [Execute] uses them to return the primary key of an inserted row
 // (Result.InsertedPrimaryKey). metadata.Table sets it for declared
 // tables; call it before t is used by concurrent goroutines.
 func (t *TableClause) SetPrimaryKey(names ...string) *TableClause {

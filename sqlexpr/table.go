@@ -90,8 +90,9 @@ func (t *TableClause) Schema() string { return t.schema }
 // reach the clause of a declared table explicitly.
 func (t *TableClause) Clause() *TableClause { return t }
 
-// Column returns the column named name, or nil when the table has none.
-func (t *TableClause) Column(name string) *ColumnClause { return t.lookup(name) }
+// LookupColumn returns the column named name, or nil when the table has
+// none (C returns a column that fails to compile instead).
+func (t *TableClause) LookupColumn(name string) *ColumnClause { return t.lookup(name) }
 
 // lookup returns the column named name, nil for none. A short column
 // list is scanned, which is faster than hashing the name; columns and
@@ -110,9 +111,9 @@ func (t *TableClause) lookup(name string) *ColumnClause {
 	return t.byName[name]
 }
 
-// ColumnClauses returns the table's columns in declaration order. The
+// Columns returns the table's columns in declaration order. The
 // slice must not be modified.
-func (t *TableClause) ColumnClauses() []*ColumnClause { return t.columns }
+func (t *TableClause) Columns() []*ColumnClause { return t.columns }
 
 // ColumnClause is a column of a table (or of an alias or subquery). It is
 // an [Expr]: it has all the operator methods (Eq, Like, In, …).
