@@ -18,7 +18,7 @@ type Params map[string]any
 // BindParamExpr is a named parameter whose value is given when the
 // statement runs. See [BindParam].
 type BindParamExpr struct {
-	ops
+	Operators
 	ref paramRef
 }
 

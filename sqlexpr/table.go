@@ -118,7 +118,7 @@ func (t *TableClause) Columns() []*ColumnClause { return t.columns }
 // ColumnClause is a column of a table (or of an alias or subquery). It is
 // an [Expr]: it has all the operator methods (Eq, Like, In, …).
 type ColumnClause struct {
-	ops
+	Operators
 	table *TableClause
 	name  string
 	from  FromClause // the alias, subquery or CTE it is read from; nil: table

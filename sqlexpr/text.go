@@ -10,7 +10,7 @@ import (
 // [Statement] and also an [Expr], so it can stand for a condition:
 // Select(users).Where(Text("lower(name) = ?", "john")).
 type TextClause struct {
-	ops
+	Operators
 	sql      string
 	args     []any
 	values   Params                // values of :name parameters given to Text
