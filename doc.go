@@ -36,7 +36,8 @@
 // # Where alchemy differs from SQLAlchemy
 //
 //   - Waiters are served in arrival order; a goroutine returning a
-//     connection cannot take it back ahead of them (SQLAlchemy #7679).
+//     connection cannot take it back ahead of them (SQLAlchemy lets it,
+//     so a goroutine that returns and takes again starves the queue).
 //   - Connections are tracked by slot: Dispose with connections checked
 //     out never makes the counts negative or lets the cap be exceeded.
 //   - Checkin does not send a ROLLBACK every time: database/sql ends every

@@ -102,9 +102,9 @@
 //
 // # Deviations from SQLAlchemy
 //
-// Where SQLAlchemy has a wart (§9 of the project's semantics notes) or a
-// behaviour a Go API cannot mirror, this package does the following
-// instead:
+// Where SQLAlchemy's behaviour surprises its users (a construct silently
+// dropped, a pattern not escaped) or cannot be mirrored by a Go API, this
+// package does the following instead:
 //
 //   - Constructs a dialect cannot express are errors ([*CompileError],
 //     matching [ErrUnsupported]), never dropped: UPDATE … RETURNING on

@@ -7,11 +7,12 @@ import (
 )
 
 // The node interfaces are sealed: their marker methods are unexported, so
-// only this package defines node kinds (STYLE §6), while types of other
-// packages that embed a node — metadata.Table embeds *TableClause,
-// metadata.Column embeds *ColumnClause — satisfy them through promotion.
-// The markers return the canonical node, which is what the compiler
-// switches on: for a metadata.Column that is its embedded *ColumnClause.
+// only this package defines node kinds (the compiler's one type switch
+// knows them all), while types of other packages that embed a node —
+// metadata.Table embeds *TableClause, metadata.ColumnDef embeds
+// *ColumnClause — satisfy them through promotion. The markers return the
+// canonical node, which is what the compiler switches on: for a
+// metadata.ColumnDef that is its embedded *ColumnClause.
 
 // Expr is a SQL value expression: a column, a bound value, an operation,
 // a function call, a CASE, a CAST, a scalar subquery, …
