@@ -277,6 +277,9 @@ type Conn struct {
 // discarded) when the server answers or the connection breaks.
 const CloseTimeout = 5 * time.Second
 
+// closeTimeout is CloseTimeout; tests shorten it.
+var closeTimeout = CloseTimeout
+
 // lockIdle locks c.mu once no COMMIT or ROLLBACK left running in the
 // background holds the connection, or returns ctx's error when ctx ends
 // first (c.mu is then not held).
@@ -658,7 +661,7 @@ func (c *Conn) Close() error {
 	}
 	res := c.startLocked(tx.Rollback)
 	c.mu.Unlock()
-	timer := time.NewTimer(CloseTimeout)
+	timer := time.NewTimer(closeTimeout)
 	defer timer.Stop()
 	select {
 	case r := <-res:
@@ -667,7 +670,7 @@ func (c *Conn) Close() error {
 		}
 		return r.closeErr
 	case <-timer.C:
-		return fmt.Errorf("alchemy: Close: the server did not answer ROLLBACK within %v; the connection returns to the pool when it does", CloseTimeout)
+		return fmt.Errorf("alchemy: Close: the server did not answer ROLLBACK within %v; the connection returns to the pool when it does", closeTimeout)
 	}
 }
 
