@@ -265,7 +265,7 @@ func TestInsertedPrimaryKey(t *testing.T) {
 			t.Run(tgt.d.Name, func(t *testing.T) {
 				ctx := context.Background()
 				users := NewTable(uniqueName("pk"), "id", "name", "email", "age", "active").SetPrimaryKey("id")
-				createTable(t, tgt, users.TableName(), usersDDL)
+				createTable(t, tgt, users.Name(), usersDDL)
 				for want := int64(1); want <= 3; want++ {
 					res, err := Execute(ctx, tgt.db, Insert(users).Values(Values{"name": "n"}))
 					if err != nil {
@@ -350,7 +350,7 @@ func TestConformanceLikeCollateLock(t *testing.T) {
 	forEachServer(t, func(t *testing.T, s server) {
 		ctx := context.Background()
 		words := NewTable(uniqueName("words"), "id", "w", "part").SetPrimaryKey("id")
-		createTable(t, s, words.TableName(), map[string]string{
+		createTable(t, s, words.Name(), map[string]string{
 			"postgresql": "id INTEGER PRIMARY KEY, w VARCHAR(50) NOT NULL, part VARCHAR(50) NOT NULL",
 			"mysql":      "id INTEGER PRIMARY KEY, w VARCHAR(50) NOT NULL, part VARCHAR(50) NOT NULL",
 			"sqlite":     "id INTEGER PRIMARY KEY, w VARCHAR(50) NOT NULL, part VARCHAR(50) NOT NULL",

@@ -85,7 +85,7 @@ func TestInjectionRoundTrip(t *testing.T) {
 	forEachServer(t, func(t *testing.T, s server) {
 		ctx := context.Background()
 		tbl := NewTable(uniqueName("inj"), "id", "txt", "bin")
-		createTable(t, s, tbl.TableName(), injectionDDL)
+		createTable(t, s, tbl.Name(), injectionDDL)
 		for i, v := range injectionValues {
 			id := i + 1
 			txt := any(v)

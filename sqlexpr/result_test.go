@@ -337,7 +337,7 @@ func TestBindParams(t *testing.T) {
 				t.Errorf("age %d: %v, %v", c.age, got, err)
 			}
 		}
-		q, _ := s.d.QuoteIdent(f.users.TableName())
+		q, _ := s.d.QuoteIdent(f.users.Name())
 		n, err := sqlexpr.One[int64](ctx, s.db, sqlexpr.Text("SELECT count(*) FROM "+q+" WHERE age = :age OR name = :name").
 			Columns(types.BigInteger()), sqlexpr.Params{"age": 41, "name": "bob"})
 		if err != nil || n != 2 {

@@ -135,8 +135,8 @@ func newFixture(t *testing.T, s server) fixture {
 		users:     sqlexpr.NewTable(uniqueName("users"), "id", "name", "email", "age", "active").SetPrimaryKey("id"),
 		addresses: sqlexpr.NewTable(uniqueName("addresses"), "id", "user_id", "city").SetPrimaryKey("id"),
 	}
-	createTable(t, s, f.users.TableName(), usersDDL)
-	createTable(t, s, f.addresses.TableName(), addressesDDL)
+	createTable(t, s, f.users.Name(), usersDDL)
+	createTable(t, s, f.addresses.Name(), addressesDDL)
 	ctx := context.Background()
 	people := []sqlexpr.Values{
 		{"name": "john", "email": "john@x", "age": 30, "active": true},

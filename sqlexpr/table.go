@@ -80,8 +80,8 @@ func (t *TableClause) addColumn(name string) *ColumnClause {
 	return c
 }
 
-// TableName returns the table's name.
-func (t *TableClause) TableName() string { return t.name }
+// Name returns the table's name (without its schema).
+func (t *TableClause) Name() string { return t.name }
 
 // Schema returns the table's schema, empty for the default one.
 func (t *TableClause) Schema() string { return t.schema }
@@ -131,8 +131,8 @@ type ColumnClause struct {
 	cmp atomic.Pointer[BinaryExpr]
 }
 
-// ColumnName returns the column's name.
-func (c *ColumnClause) ColumnName() string { return c.name }
+// Name returns the column's name.
+func (c *ColumnClause) Name() string { return c.name }
 
 // Type returns the column's type, nil for an untyped column.
 func (c *ColumnClause) Type() types.Type { return c.typ }

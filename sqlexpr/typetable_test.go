@@ -251,7 +251,7 @@ func TestTypeTableStored(t *testing.T) {
 		if _, err := sqlexpr.Execute(ctx, s.db, sqlexpr.Insert(tbl).Values(sqlexpr.Values{"id": 1, "at": cases[0].bind, "uid": cases[1].bind})); err != nil {
 			t.Fatal(err)
 		}
-		q, _ := s.d.QuoteIdent(tbl.TableName())
+		q, _ := s.d.QuoteIdent(tbl.Name())
 		var at, uid string
 		expr := map[string]string{
 			"postgresql": "SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS.US'), uid::text FROM ",
@@ -280,7 +280,7 @@ func TestDropInKeepsDriverValues(t *testing.T) {
 			"amount": decimal.RequireFromString("1.50"), "at": time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)})); err != nil {
 			t.Fatal(err)
 		}
-		q, _ := s.d.QuoteIdent(tbl.TableName())
+		q, _ := s.d.QuoteIdent(tbl.Name())
 		var flag, amount, at any
 		if err := s.db.QueryRowContext(ctx, "SELECT flag, amount, at FROM "+q).Scan(&flag, &amount, &at); err != nil {
 			t.Fatal(err)

@@ -96,7 +96,7 @@ func run(ctx context.Context, w io.Writer, rawURL string) (err error) {
 	}
 	var names []string
 	for _, t := range sorted {
-		names = append(names, t.TableName())
+		names = append(names, t.Name())
 	}
 	step("   CreateAll created %s (declared: %s)", strings.Join(names, ", "), strings.Join(md.Keys(), ", "))
 
