@@ -7,7 +7,7 @@
 //	users := sqlexpr.NewTable("users", "id", "name", "email")  // or a metadata.Table
 //
 //	ins := sqlexpr.Insert(users).Values(sqlexpr.Values{"name": "john", "email": "john@example.com"})
-//	res, err := sqlexpr.Execute(ctx, db, ins)        // res.InsertedPrimaryKey() when the key is known
+//	res, err := sqlexpr.Execute(ctx, db, ins)  // res.InsertedPrimaryKey() when the key is known
 //
 //	sel := sqlexpr.Select(users).Where(users.C("name").Eq("john"))
 //	rows, err := sqlexpr.Query(ctx, db, sel)
@@ -23,9 +23,9 @@
 // Expressions ([Expr]) come from columns (users.C("name"), [Column]),
 // values ([Value], [Literal], [LiteralColumn], [Text]), functions ([Func],
 // [Count], [Sum], [Now], …), [Case], [Cast], subqueries (Scalar, [Exists])
-// and the operator methods every expression has (Eq, Like, In, Add,
-// Concat, Contains, StartsWith, EndsWith, LikeEscape, Collate, Label,
-// Desc, …). A Go value given to an operator is bound. A SELECT can lock
+// and the operator methods every expression has, documented once on
+// [Operators] (Eq, Like, In, Add, Concat, Contains, StartsWith, EndsWith,
+// LikeEscape, Collate, Label, Desc, …). A Go value given to an operator is bound. A SELECT can lock
 // its rows: ForUpdate, ForUpdateOf(tables…), ForShare, with NoWait or
 // SkipLocked.
 // Statements are [Select], [Insert], [Update], [Delete], [Union] and
@@ -61,9 +61,10 @@
 //
 // # Executing
 //
-// [Execute], [Query] and [QueryRow] take any [Target] — *sql.DB, *sql.Conn,
-// *sql.Tx opened through "alchemy", or alchemy's Engine and Conn — find
-// its dialect (dialects.Of: the target's Dialect method, else a probe the
+// [Execute] (for statements whose rows are not wanted), [Query] and
+// [QueryRow], the verbs the Engine and Conn also have, take any [Target]
+// (*sql.DB, *sql.Conn, *sql.Tx opened through "alchemy", or alchemy's
+// Engine and Conn), find its dialect (dialects.Of: the target's Dialect method, else a probe the
 // driver answers locally), compile through the cache (the target's own
 // when it is a [CompilerProvider]) and run the statement. Rows are read
 // by column name ([Rows.Get], [Rows.Map]; an unknown name is a
