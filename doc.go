@@ -29,9 +29,16 @@
 // # Engine
 //
 //	eng, err := alchemy.CreateEngine(url, alchemy.PoolSize(10), alchemy.PoolPrePing(true))
-//	c, err := eng.Connect(ctx)       // statements autobegin; Commit; Close rolls back the rest
+//	c, err := eng.Connect(ctx)       // statements autobegin; c.Commit(ctx); c.Close() rolls back the rest
 //	err = eng.Begin(ctx, func(c *alchemy.Conn) error { … })   // commit, or roll back on error or panic
 //	fmt.Println(eng.Pool().Status())
+//
+// Every method that sends a statement takes a context first, Commit and
+// Rollback included (it bounds the wait for the server's answer); Close
+// never does, and the ROLLBACK it may send is bounded by [CloseTimeout].
+// Statements built with sqlexpr run with Execute, Query and QueryRow; SQL
+// text runs with database/sql's ExecContext, QueryContext and
+// QueryRowContext.
 //
 // # Where alchemy differs from SQLAlchemy
 //
