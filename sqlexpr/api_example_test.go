@@ -66,7 +66,7 @@ func ExampleUnion() {
 	stmt := sqlexpr.Union(
 		sqlexpr.Select(exUsers.C("email")).Where(exUsers.C("name").Eq("john")),
 		sqlexpr.Select(exUsers.C("email")).Where(exUsers.C("name").Eq("mary")),
-	).OrderBy(sqlexpr.Column("email")).Limit(5)
+	).OrderBy(sqlexpr.NewColumn("email")).Limit(5)
 	sql, args, _ := sqlexpr.Compile(stmt, sqlite.Dialect)
 	fmt.Println(sql, args)
 	// Output:
@@ -250,8 +250,8 @@ func ExampleRowFrom() {
 
 // A column that belongs to no table, for output columns of a compound
 // SELECT or a text query.
-func ExampleColumn() {
-	stmt := sqlexpr.Select(sqlexpr.Column("name")).From(sqlexpr.NewTable("users")).Where(sqlexpr.Column("id").Gt(3))
+func ExampleNewColumn() {
+	stmt := sqlexpr.Select(sqlexpr.NewColumn("name")).From(sqlexpr.NewTable("users")).Where(sqlexpr.NewColumn("id").Gt(3))
 	sql, args, _ := sqlexpr.Compile(stmt, postgresql.Dialect)
 	fmt.Println(sql, args)
 	// Output:

@@ -678,7 +678,7 @@ func textAndIdentCases() []golden {
 		}, all("SELECT s1.t.a FROM s1.t WHERE s1.t.a = ?", 1)},
 		{"unknown column", func() Statement { return Select(u.C("nmae")) },
 			[3]want{fails(`table users has no column "nmae"`), fails(`has no column "nmae"`), fails(`has no column "nmae"`)}},
-		{"standalone column", func() Statement { return Select(Column("x"), Column("Y")).From(NewTable("t")) }, [3]want{
+		{"standalone column", func() Statement { return Select(NewColumn("x"), NewColumn("Y")).From(NewTable("t")) }, [3]want{
 			w(`SELECT x, "Y" FROM t`), w("SELECT x, `Y` FROM t"), w(`SELECT x, "Y" FROM t`),
 		}},
 		{"table without columns", func() Statement { return Select(NewTable("t")) }, all("SELECT t.* FROM t")},

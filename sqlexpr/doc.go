@@ -20,7 +20,7 @@
 //
 // # Building statements
 //
-// Expressions ([Expr]) come from columns (users.C("name"), [Column]),
+// Expressions ([Expr]) come from columns (users.C("name"), [NewColumn]),
 // values ([Value], [Literal], [LiteralColumn], [Text]), functions ([Func],
 // [Count], [Sum], [Now], …), [Case], [Cast], subqueries (Scalar, [Exists])
 // and the operator methods every expression has, documented once on

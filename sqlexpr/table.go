@@ -145,5 +145,5 @@ func (c *ColumnClause) SetType(typ types.Type) { c.typ = typ }
 
 // Table returns the table the column belongs to: the aliased table for a
 // column of an alias, nil for a column of a subquery or CTE and for a
-// standalone [Column].
+// standalone [NewColumn].
 func (c *ColumnClause) Table() *TableClause { return c.table }
