@@ -29,14 +29,22 @@
 // # Engine
 //
 //	eng, err := alchemy.CreateEngine(url, alchemy.PoolSize(10), alchemy.PoolPrePing(true))
-//	c, err := eng.Connect(ctx)       // statements autobegin; Commit; Close rolls back the rest
+//	c, err := eng.Connect(ctx)       // statements autobegin; c.Commit(ctx); c.Close() rolls back the rest
 //	err = eng.Begin(ctx, func(c *alchemy.Conn) error { … })   // commit, or roll back on error or panic
 //	fmt.Println(eng.Pool().Status())
+//
+// Every method that sends a statement takes a context first, Commit and
+// Rollback included (it bounds the wait for the server's answer); Close
+// never does, and the ROLLBACK it may send is bounded by [CloseTimeout].
+// Statements built with sqlexpr run with Execute, Query and QueryRow; SQL
+// text runs with database/sql's ExecContext, QueryContext and
+// QueryRowContext.
 //
 // # Where alchemy differs from SQLAlchemy
 //
 //   - Waiters are served in arrival order; a goroutine returning a
-//     connection cannot take it back ahead of them (SQLAlchemy #7679).
+//     connection cannot take it back ahead of them (SQLAlchemy lets it,
+//     so a goroutine that returns and takes again starves the queue).
 //   - Connections are tracked by slot: Dispose with connections checked
 //     out never makes the counts negative or lets the cap be exceeded.
 //   - Checkin does not send a ROLLBACK every time: database/sql ends every

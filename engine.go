@@ -8,8 +8,10 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/go-alchemy/alchemy/dialects"
+	"github.com/go-alchemy/alchemy/sqlexpr"
 )
 
 // Engine is the entry point of an application: a parsed URL, a dialect
@@ -226,18 +228,13 @@ func (e *Engine) beginWith(ctx context.Context, opts *sql.TxOptions, fn func(*Co
 	if err != nil {
 		return err
 	}
-	var pending <-chan error // a COMMIT still running after ctx ended
 	defer func() {
 		if p := recover(); p != nil {
 			_ = c.Close() // rolls back
 			panic(p)
 		}
-		if pending != nil {
-			// The connection is busy with the COMMIT; it goes back to
-			// the pool when the server answers (or the connection dies).
-			go func() { <-pending; _ = c.Close() }()
-			return
-		}
+		// After a COMMIT whose context ended, Close does not wait: the
+		// connection goes back to the pool when the server answers.
 		if cerr := c.Close(); err == nil {
 			err = cerr
 		}
@@ -249,37 +246,16 @@ func (e *Engine) beginWith(ctx context.Context, opts *sql.TxOptions, fn func(*Co
 		*ran = true
 	}
 	if err := fn(c); err != nil {
-		if rbErr := c.Rollback(); rbErr != nil {
-			return errors.Join(err, fmt.Errorf("alchemy: rollback after error: %w", rbErr))
+		// With ctx ended (often why fn failed) the deferred Close rolls
+		// back instead, bounded by CloseTimeout.
+		if ctx.Err() == nil {
+			if rbErr := c.Rollback(ctx); rbErr != nil {
+				return errors.Join(err, fmt.Errorf("alchemy: rollback after error: %w", rbErr))
+			}
 		}
 		return err
 	}
-	pending, err = c.commitContext(ctx)
-	return err
-}
-
-// commitContext is Commit bounded by ctx. database/sql's Tx.Commit and
-// the drivers' take no context, so a COMMIT the server holds (a
-// synchronous standby that is gone, a semi-sync replica that does not
-// answer) would block the caller past its deadline. The COMMIT runs in
-// a goroutine; if ctx ends first the caller gets a *CommitUnknownError
-// at once — the COMMIT was sent and its outcome is not known — with the
-// channel on which the COMMIT's own result will arrive.
-func (c *Conn) commitContext(ctx context.Context) (<-chan error, error) {
-	if ctx.Done() == nil {
-		return nil, c.Commit()
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err // nothing sent: the deferred Close rolls back
-	}
-	done := make(chan error, 1)
-	go func() { done <- c.Commit() }()
-	select {
-	case err := <-done:
-		return nil, err
-	case <-ctx.Done():
-		return done, &CommitUnknownError{Err: fmt.Errorf("the context ended while waiting for the server's answer to COMMIT: %w", ctx.Err())}
-	}
+	return c.Commit(ctx)
 }
 
 // ErrTransactionActive is returned by [Conn.BeginTx] when a transaction is
@@ -298,6 +274,11 @@ var ErrPendingRollback = errors.New("alchemy: the connection was invalidated ins
 // Statements run inside a transaction that the first statement begins
 // (SQLAlchemy's autobegin); Commit and Rollback end it; Close rolls back
 // what is left and returns the connection to the pool.
+//
+// Every method that sends a statement takes a context first — Commit
+// and Rollback too, whose context bounds the wait for the server's
+// answer. Close takes none, so that defer c.Close() works and a Conn is
+// an io.Closer; the ROLLBACK it may send is bounded by [CloseTimeout].
 type Conn struct {
 	engine *Engine
 
@@ -309,6 +290,73 @@ type Conn struct {
 	invalid      bool     // lost the connection inside a transaction
 	closed       bool
 	txOpts       *sql.TxOptions // ExecutionOptions: for transactions begun without options
+	// busy is closed when a COMMIT or ROLLBACK still running after its
+	// caller stopped waiting (its context ended) returns; nil when none
+	// runs. Statements wait for it; Close leaves sc to it.
+	busy chan struct{}
+}
+
+// CloseTimeout bounds the ROLLBACK that [Conn.Close] sends for a
+// transaction left open. database/sql's Tx.Rollback takes no context,
+// so Close waits this long for the server's answer and then returns an
+// error saying so; the connection goes back to the pool (or is
+// discarded) when the server answers or the connection breaks.
+const CloseTimeout = 5 * time.Second
+
+// closeTimeout is CloseTimeout; tests shorten it.
+var closeTimeout = CloseTimeout
+
+// lockIdle locks c.mu once no COMMIT or ROLLBACK left running in the
+// background holds the connection, or returns ctx's error when ctx ends
+// first (c.mu is then not held).
+func (c *Conn) lockIdle(ctx context.Context) error {
+	for {
+		c.mu.Lock()
+		busy := c.busy
+		if busy == nil {
+			return nil
+		}
+		c.mu.Unlock()
+		select {
+		case <-busy:
+		case <-ctx.Done():
+			return fmt.Errorf("alchemy: waiting for the COMMIT or ROLLBACK still running on this connection: %w", ctx.Err())
+		}
+	}
+}
+
+// endResult is the outcome of a COMMIT or ROLLBACK run by startLocked:
+// its own error, and the error of closing the connection when Close was
+// called while it ran.
+type endResult struct {
+	err, closeErr error
+}
+
+// startLocked runs end (tx.Commit or tx.Rollback) in a goroutine, so
+// that the caller can stop waiting for the server, and marks c busy
+// until it returns. c.mu must be held. When Close was called meanwhile,
+// the goroutine closes the connection (returning it to the pool).
+func (c *Conn) startLocked(end func() error) <-chan endResult {
+	busy := make(chan struct{})
+	res := make(chan endResult, 1)
+	c.busy = busy
+	go func() {
+		var r endResult
+		r.err = end()
+		c.mu.Lock()
+		c.busy = nil
+		var sc *sql.Conn
+		if c.closed {
+			sc, c.sc = c.sc, nil
+		}
+		c.mu.Unlock()
+		if sc != nil {
+			r.closeErr = sc.Close()
+		}
+		res <- r
+		close(busy)
+	}()
+	return res
 }
 
 // ExecutionOptions are a Conn's options for the transactions it begins
@@ -363,7 +411,9 @@ func (c *Conn) InNestedTransaction() bool {
 // BeginTx begins a transaction explicitly, with options. It fails with
 // ErrTransactionActive when one is already open.
 func (c *Conn) BeginTx(ctx context.Context, opts *sql.TxOptions) error {
-	c.mu.Lock()
+	if err := c.lockIdle(ctx); err != nil {
+		return err
+	}
 	defer c.mu.Unlock()
 	if err := c.usableLocked(); err != nil {
 		return err
@@ -416,7 +466,9 @@ func (c *Conn) usableLocked() error {
 
 // txFor returns the open transaction, beginning one if needed.
 func (c *Conn) txFor(ctx context.Context) (*sql.Tx, error) {
-	c.mu.Lock()
+	if err := c.lockIdle(ctx); err != nil {
+		return nil, err
+	}
 	defer c.mu.Unlock()
 	if err := c.usableLocked(); err != nil {
 		return nil, err
@@ -475,42 +527,30 @@ func (c *Conn) QueryContext(ctx context.Context, query string, args ...any) (*sq
 	return rows, c.checkErr(err)
 }
 
-// QueryRowContext runs a SQL query expected to return at most one row;
-// errors are deferred to the row's Scan, as database/sql does.
-func (c *Conn) QueryRowContext(ctx context.Context, query string, args ...any) *Row {
-	tx, err := c.txFor(ctx)
-	if err != nil {
-		return &Row{err: err}
+// QueryRowContext runs a SQL query expected to return at most one row
+// and reads that row. Errors, sql.ErrNoRows included, are reported by
+// the row's Scan and Err, as database/sql's QueryRow does.
+func (c *Conn) QueryRowContext(ctx context.Context, query string, args ...any) *sqlexpr.Row {
+	rows, err := c.QueryContext(ctx, query, args...)
+	row := sqlexpr.RowFrom(rows, err)
+	if err == nil {
+		if rerr := row.Err(); rerr != nil && !errors.Is(rerr, sql.ErrNoRows) {
+			return sqlexpr.RowFrom(nil, c.checkErr(rerr))
+		}
 	}
-	return &Row{row: tx.QueryRowContext(ctx, query, args...), conn: c}
-}
-
-// Row is the result of [Conn.QueryRowContext]: *sql.Row plus the errors
-// of the Conn itself (closed, pending rollback).
-type Row struct {
-	row  *sql.Row
-	conn *Conn
-	err  error
-}
-
-// Scan copies the row's columns into dest, as (*sql.Row).Scan; it returns
-// sql.ErrNoRows when there was no row.
-func (r *Row) Scan(dest ...any) error {
-	if r.err != nil {
-		return r.err
-	}
-	return r.conn.checkErr(r.row.Scan(dest...))
-}
-
-// Err returns the error of the query, if any, without scanning.
-func (r *Row) Err() error {
-	if r.err != nil {
-		return r.err
-	}
-	return r.row.Err()
+	return row
 }
 
 // Commit commits the open transaction; without one it does nothing.
+//
+// ctx bounds the wait for the server's answer (database/sql's
+// Tx.Commit takes no context, and a COMMIT the server holds — a
+// synchronous standby that is gone — would block past any deadline).
+// When ctx has ended before Commit is called nothing is sent and the
+// transaction stays open. When it ends while waiting, Commit returns a
+// *CommitUnknownError at once; the COMMIT goes on, the Conn's next
+// statement waits for it, and Close hands the connection back to the
+// pool when it is answered.
 //
 // When COMMIT was sent but no definite answer came back (the connection
 // broke, a timeout), the error is a *CommitUnknownError matching
@@ -518,17 +558,41 @@ func (r *Row) Err() error {
 // only the database can tell. A definite refusal (a serialization
 // failure, a deferred constraint) is returned as the driver's error: the
 // transaction was rolled back.
-func (c *Conn) Commit() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.usableLocked(); err != nil {
+func (c *Conn) Commit(ctx context.Context) error {
+	if err := c.lockIdle(ctx); err != nil {
 		return err
 	}
-	if c.tx == nil {
+	if err := c.usableLocked(); err != nil {
+		c.mu.Unlock()
+		return err
+	}
+	tx := c.tx
+	if tx == nil {
+		c.mu.Unlock()
 		return nil
 	}
-	err := c.tx.Commit()
+	if err := ctx.Err(); err != nil {
+		c.mu.Unlock()
+		return err // nothing sent: the transaction stays open
+	}
 	c.tx, c.savepoints = nil, nil
+	if ctx.Done() == nil {
+		err := tx.Commit()
+		c.mu.Unlock()
+		return c.commitErr(err)
+	}
+	res := c.startLocked(tx.Commit)
+	c.mu.Unlock()
+	select {
+	case r := <-res:
+		return c.commitErr(r.err)
+	case <-ctx.Done():
+		return &CommitUnknownError{Err: fmt.Errorf("the context ended while waiting for the server's answer to COMMIT: %w", ctx.Err())}
+	}
+}
+
+// commitErr classifies the error of a COMMIT.
+func (c *Conn) commitErr(err error) error {
 	if err != nil && commitOutcomeUnknown(c.engine.Dialect(), err) {
 		return &CommitUnknownError{Err: c.engine.wrap(err)}
 	}
@@ -550,10 +614,16 @@ func commitOutcomeUnknown(d *dialects.Dialect, err error) bool {
 // Rollback rolls back the open transaction; without one it does nothing.
 // After a lost connection it also clears the invalid state: the next
 // statement runs on a fresh connection.
-func (c *Conn) Rollback() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+//
+// ctx bounds the wait for the server's answer: when it ends first,
+// Rollback returns its error; the ROLLBACK goes on, and the Conn's next
+// statement waits for it.
+func (c *Conn) Rollback(ctx context.Context) error {
+	if err := c.lockIdle(ctx); err != nil {
+		return err
+	}
 	if c.closed {
+		c.mu.Unlock()
 		return ErrConnClosed
 	}
 	if c.invalid {
@@ -564,42 +634,74 @@ func (c *Conn) Rollback() error {
 			_ = c.sc.Close()
 		}
 		c.tx, c.sc, c.savepoints, c.invalid = nil, nil, nil, false
+		c.mu.Unlock()
 		return nil
 	}
-	if c.tx == nil {
+	tx := c.tx
+	if tx == nil {
+		c.mu.Unlock()
 		return nil
 	}
-	err := c.tx.Rollback()
 	c.tx, c.savepoints = nil, nil
-	return c.engine.wrap(err)
+	if ctx.Done() == nil {
+		err := tx.Rollback()
+		c.mu.Unlock()
+		return c.engine.wrap(err)
+	}
+	res := c.startLocked(tx.Rollback)
+	c.mu.Unlock()
+	select {
+	case r := <-res:
+		return c.engine.wrap(r.err)
+	case <-ctx.Done():
+		return fmt.Errorf("alchemy: the context ended while waiting for the server's answer to ROLLBACK: %w", ctx.Err())
+	}
 }
 
 // Close rolls back an open transaction and returns the connection to the
-// pool. Closing twice is a no-op.
+// pool. Closing twice is a no-op. It takes no context: the ROLLBACK is
+// bounded by [CloseTimeout], after which Close returns an error and the
+// connection goes back to the pool when the server answers. A COMMIT or
+// ROLLBACK still running after its context ended is not waited for.
 func (c *Conn) Close() error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.closed {
+		c.mu.Unlock()
 		return nil
 	}
 	c.closed = true
-	var err error
-	if c.tx != nil {
-		if rbErr := c.tx.Rollback(); rbErr != nil && !c.invalid && !errors.Is(rbErr, sql.ErrTxDone) {
-			err = rbErr
-		}
-		c.tx = nil
+	if c.busy != nil {
+		c.mu.Unlock()
+		return nil // the running COMMIT or ROLLBACK closes sc when it returns
 	}
-	if c.sc != nil {
-		if cerr := c.sc.Close(); err == nil {
-			err = cerr
-		}
+	tx, invalid := c.tx, c.invalid
+	c.tx, c.savepoints = nil, nil
+	if tx == nil {
+		sc := c.sc
 		c.sc = nil
+		c.mu.Unlock()
+		if sc != nil {
+			return sc.Close()
+		}
+		return nil
 	}
-	return err
+	res := c.startLocked(tx.Rollback)
+	c.mu.Unlock()
+	timer := time.NewTimer(closeTimeout)
+	defer timer.Stop()
+	select {
+	case r := <-res:
+		if r.err != nil && !invalid && !errors.Is(r.err, sql.ErrTxDone) {
+			return c.engine.wrap(r.err)
+		}
+		return r.closeErr
+	case <-timer.C:
+		return fmt.Errorf("alchemy: Close: the server did not answer ROLLBACK within %v; the connection returns to the pool when it does", closeTimeout)
+	}
 }
 
-// Savepoint is a nested transaction begun by [Conn.BeginNested].
+// Savepoint is a nested transaction begun by [Conn.Savepoint]; see
+// [Conn.BeginNested] for the form that ends it for you.
 type Savepoint struct {
 	conn *Conn
 	name string
@@ -609,10 +711,12 @@ type Savepoint struct {
 // Name returns the savepoint's name (sa_savepoint_N).
 func (s *Savepoint) Name() string { return s.name }
 
-// BeginNested opens a savepoint named sa_savepoint_N (N counts up for the
+// Savepoint opens a savepoint named sa_savepoint_N (N counts up for the
 // connection's life), beginning the outer transaction first if none is
-// open. The outer transaction stays open after the savepoint ends.
-func (c *Conn) BeginNested(ctx context.Context) (*Savepoint, error) {
+// open, and returns it for the caller to Commit or Rollback (SQLAlchemy's
+// begin_nested without a with block). The outer transaction stays open
+// after the savepoint ends.
+func (c *Conn) Savepoint(ctx context.Context) (*Savepoint, error) {
 	if !c.Dialect().Features.Savepoints {
 		return nil, fmt.Errorf("%w: dialect %s has no savepoints", ErrUnsupported, c.Dialect().Name)
 	}
@@ -679,11 +783,13 @@ func (s *Savepoint) end(ctx context.Context, verb string) error {
 	return nil
 }
 
-// Nested runs fn inside a savepoint: released when fn returns nil, rolled
-// back to when fn returns an error or panics (the panic continues). The
-// outer transaction stays open either way.
-func (c *Conn) Nested(ctx context.Context, fn func(*Conn) error) (err error) {
-	sp, err := c.BeginNested(ctx)
+// BeginNested runs fn inside a savepoint (SQLAlchemy's "with
+// conn.begin_nested():"): released when fn returns nil, rolled back to
+// when fn returns an error or panics (the panic continues). The outer
+// transaction stays open either way. [Conn.Savepoint] returns the
+// savepoint for code that ends it itself.
+func (c *Conn) BeginNested(ctx context.Context, fn func(*Conn) error) (err error) {
+	sp, err := c.Savepoint(ctx)
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ func ExampleEngine_Connect() {
 
 	c, _ := eng.Connect(ctx)
 	_, _ = c.ExecContext(ctx, "INSERT INTO t VALUES (1)") // begins a transaction
-	_ = c.Commit()
+	_ = c.Commit(ctx)
 	_, _ = c.ExecContext(ctx, "INSERT INTO t VALUES (2)") // begins another one
 	_ = c.Close()                                         // rolls it back
 
@@ -92,7 +92,7 @@ func ExampleEngine_Begin() {
 	// 1
 }
 
-func ExampleConn_Nested() {
+func ExampleConn_BeginNested() {
 	ctx := context.Background()
 	eng, _ := alchemy.CreateEngine("sqlite://")
 	defer eng.Close()
@@ -100,7 +100,7 @@ func ExampleConn_Nested() {
 
 	_ = eng.Begin(ctx, func(c *alchemy.Conn) error {
 		_, _ = c.ExecContext(ctx, "INSERT INTO t VALUES (10)")
-		_ = c.Nested(ctx, func(c *alchemy.Conn) error { // SAVEPOINT sa_savepoint_1
+		_ = c.BeginNested(ctx, func(c *alchemy.Conn) error { // SAVEPOINT sa_savepoint_1
 			_, _ = c.ExecContext(ctx, "INSERT INTO t VALUES (11)")
 			return fmt.Errorf("undo 11") // ROLLBACK TO SAVEPOINT sa_savepoint_1
 		})

@@ -27,9 +27,9 @@ func (c *Conn) SQLCompiler() *sqlexpr.Compiler { return c.engine.connector.compi
 // connection on its own (database/sql's autocommit). Use [Engine.Begin]
 // or [Engine.Connect] to group statements in a transaction. params are
 // the values of named parameters; several run the statement for each
-// (executemany; see sqlexpr.Exec).
+// (executemany; see sqlexpr.Execute).
 func (e *Engine) Execute(ctx context.Context, stmt sqlexpr.Statement, params ...sqlexpr.Params) (*sqlexpr.Result, error) {
-	return sqlexpr.Exec(ctx, e, stmt, params...)
+	return sqlexpr.Execute(ctx, e, stmt, params...)
 }
 
 // Query compiles a SELECT (or a statement with RETURNING) and runs it on
@@ -39,7 +39,7 @@ func (e *Engine) Query(ctx context.Context, stmt sqlexpr.Statement, params ...sq
 }
 
 // QueryRow is Query for at most one row; errors surface in the row's Scan.
-func (e *Engine) QueryRow(ctx context.Context, stmt sqlexpr.Statement, params ...sqlexpr.Params) *sqlexpr.ResultRow {
+func (e *Engine) QueryRow(ctx context.Context, stmt sqlexpr.Statement, params ...sqlexpr.Params) *sqlexpr.Row {
 	return sqlexpr.QueryRow(ctx, e, stmt, params...)
 }
 
@@ -47,7 +47,7 @@ func (e *Engine) QueryRow(ctx context.Context, stmt sqlexpr.Statement, params ..
 // the connection's transaction, beginning one if none is open. For a
 // one-row INSERT the result carries the inserted primary key.
 func (c *Conn) Execute(ctx context.Context, stmt sqlexpr.Statement, params ...sqlexpr.Params) (*sqlexpr.Result, error) {
-	return sqlexpr.Exec(ctx, c, stmt, params...)
+	return sqlexpr.Execute(ctx, c, stmt, params...)
 }
 
 // Query compiles stmt and runs it inside the connection's transaction.
@@ -57,6 +57,6 @@ func (c *Conn) Query(ctx context.Context, stmt sqlexpr.Statement, params ...sqle
 }
 
 // QueryRow is Query for at most one row; errors surface in the row's Scan.
-func (c *Conn) QueryRow(ctx context.Context, stmt sqlexpr.Statement, params ...sqlexpr.Params) *sqlexpr.ResultRow {
+func (c *Conn) QueryRow(ctx context.Context, stmt sqlexpr.Statement, params ...sqlexpr.Params) *sqlexpr.Row {
 	return sqlexpr.QueryRow(ctx, c, stmt, params...)
 }

@@ -63,7 +63,7 @@ func TestEngineTypedParams(t *testing.T) {
 				if err := row.Scan(&got); err != nil || !got.Equal(at) {
 					t.Errorf("Conn.QueryRow = %v, %v", got, err)
 				}
-				_, err := c.Execute(ctx, sqlexpr.Update(ev).Values(sqlexpr.Row{"ok": sqlexpr.BindParam("ok")}),
+				_, err := c.Execute(ctx, sqlexpr.Update(ev).Values(sqlexpr.Values{"ok": sqlexpr.BindParam("ok")}),
 					sqlexpr.Params{"ok": true})
 				return err
 			})

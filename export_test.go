@@ -7,6 +7,14 @@ import (
 
 // Test-only entry points (compiled into tests only).
 
+// SetCloseTimeout shortens the bound on Conn.Close's ROLLBACK and returns
+// a function restoring it.
+func SetCloseTimeout(d time.Duration) (restore func()) {
+	old := closeTimeout
+	closeTimeout = d
+	return func() { closeTimeout = old }
+}
+
 // SetClock replaces the pool's clock, used for connection ages
 // (Recycle, CreatedAt). Call it before the first Get.
 func (p *QueuePool) SetClock(now func() time.Time) { p.now = now }

@@ -35,6 +35,10 @@ type injRule struct {
 	doWork bool
 	err    error
 	times  int // how many calls to fail; < 0: every call
+	// hold, when not nil, makes a "commit" or "rollback" wait until it
+	// is closed and then do the work (err unused): a server that is slow
+	// to answer.
+	hold chan struct{}
 }
 
 func newInjector(t testing.TB, rawURL string) *injector {
@@ -187,6 +191,10 @@ func (t *injTx) Rollback() error { return t.end("rollback", t.raw.Rollback) }
 func (t *injTx) end(op string, do func() error) error {
 	r := t.c.in.take(op, "")
 	if r == nil {
+		return do()
+	}
+	if r.hold != nil {
+		<-r.hold
 		return do()
 	}
 	if r.doWork {

@@ -395,7 +395,7 @@ func TestIntegrityBusyConnection(t *testing.T) {
 			if _, err := c.ExecContext(ctx, "UPDATE acct SET v = 5 WHERE id = 1"); err != nil {
 				t.Fatalf("after rows.Close the transaction should go on: %v", err)
 			}
-			if err := c.Commit(); err != nil {
+			if err := c.Commit(ctx); err != nil {
 				t.Fatalf("Commit: %v", err)
 			}
 			if v := f.value(t, 1); v != 5 {

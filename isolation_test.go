@@ -94,7 +94,7 @@ func TestIsolationLevel(t *testing.T) {
 			if err := c.ExecutionOptions(alchemy.ExecutionOptions{}); !errors.Is(err, alchemy.ErrTransactionActive) {
 				t.Errorf("ExecutionOptions inside a transaction: %v, want ErrTransactionActive", err)
 			}
-			c.Rollback()
+			c.Rollback(ctx)
 		})
 	}
 	for _, bad := range []string{"sqlite://?isolation_level=SOMETIMES", "sqlite://?isolation_level=AUTOCOMMIT"} {

@@ -318,7 +318,7 @@ const (
 // to MaxOverflow more while demand lasts, and a FIFO queue of callers
 // waiting (up to Timeout) when all of them are out.
 //
-// Differences from SQLAlchemy, each fixing one of its warts: slots are
+// Differences from SQLAlchemy, each fixing a flaw of its QueuePool: slots are
 // counted exactly, so Dispose with connections out never drives counts
 // negative nor lets the pool exceed its cap; a returned connection goes
 // straight to the oldest waiter, so the goroutine returning it cannot

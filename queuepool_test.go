@@ -354,7 +354,8 @@ func TestPoolWaitersFIFO(t *testing.T) {
 }
 
 // TestPoolReturnerCannotRetake: the goroutine returning a connection
-// cannot take it back ahead of a queued waiter (SQLAlchemy #7679).
+// cannot take it back ahead of a queued waiter (in SQLAlchemy's QueuePool
+// it can, and a busy returner starves the queue).
 func TestPoolReturnerCannotRetake(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	p, _ := newFakePool(t, poolCfg(1, 0, 10*time.Second))
@@ -988,8 +989,8 @@ func TestPoolReset(t *testing.T) {
 }
 
 // TestPoolDispose: idle connections close at once, ones out close when
-// they come back, the counts stay exact and the cap holds (SQLAlchemy
-// wart 1).
+// they come back, the counts stay exact and the cap holds (SQLAlchemy's
+// dispose with connections out can make its counts negative).
 func TestPoolDispose(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	cfg := poolCfg(2, 1, 0)

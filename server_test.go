@@ -381,7 +381,7 @@ func testEngineTransactions(t *testing.T, raw string) {
 	// Connect: commit as you go.
 	c, _ = eng.Connect(ctx)
 	_ = ins(c, 2)
-	if err := c.Commit(); err != nil {
+	if err := c.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
 	_ = ins(c, 3) // autobegins again, then rolled back by Close
@@ -424,7 +424,7 @@ func testEngineTransactions(t *testing.T, raw string) {
 	// Savepoints: rows 20 and 22 kept, 21 and 23 gone.
 	err = eng.Begin(ctx, func(c *alchemy.Conn) error {
 		_ = ins(c, 20)
-		sp, err := c.BeginNested(ctx)
+		sp, err := c.Savepoint(ctx)
 		if err != nil {
 			return err
 		}
@@ -435,10 +435,10 @@ func testEngineTransactions(t *testing.T, raw string) {
 		if err := sp.Rollback(ctx); err != nil {
 			return err
 		}
-		if err := c.Nested(ctx, func(c *alchemy.Conn) error { return ins(c, 22) }); err != nil {
+		if err := c.BeginNested(ctx, func(c *alchemy.Conn) error { return ins(c, 22) }); err != nil {
 			return err
 		}
-		_ = c.Nested(ctx, func(c *alchemy.Conn) error { _ = ins(c, 23); return boom })
+		_ = c.BeginNested(ctx, func(c *alchemy.Conn) error { _ = ins(c, 23); return boom })
 		if !c.InTransaction() || c.InNestedTransaction() {
 			t.Error("after the savepoints the outer transaction should be open and no savepoint")
 		}
@@ -539,7 +539,7 @@ func TestServerPendingRollback(t *testing.T) {
 			if _, err := c.ExecContext(ctx, "SELECT 1"); !errors.Is(err, alchemy.ErrPendingRollback) {
 				t.Fatalf("second statement: %v, want ErrPendingRollback", err)
 			}
-			if err := c.Rollback(); err != nil {
+			if err := c.Rollback(ctx); err != nil {
 				t.Fatalf("Rollback after the loss: %v", err)
 			}
 			var pid2 int64

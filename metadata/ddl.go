@@ -49,7 +49,7 @@ func (c *compiler) ident(name string) (string, error) { return c.d.QuoteIdent(na
 
 // tableName renders the (schema-qualified) table name.
 func (c *compiler) tableName(t *Table) (string, error) {
-	name, err := c.ident(t.TableName())
+	name, err := c.ident(t.Name())
 	if err != nil || t.Schema() == "" {
 		return name, err
 	}
@@ -243,7 +243,7 @@ func (c *compiler) foreignKey(fk *ForeignKeyDef) (string, error) {
 		if fk.refTable.Schema() != fk.table.Schema() {
 			return "", fmt.Errorf("dialect %s cannot reference a table of another schema (%s)", c.d.Name, fk.refTable.key)
 		}
-		ref, err = c.ident(fk.refTable.TableName())
+		ref, err = c.ident(fk.refTable.Name())
 	}
 	if err != nil {
 		return "", err
@@ -278,7 +278,7 @@ func (c *compiler) createIndexes(t *Table) ([]string, error) {
 	var out []named
 	table, err := c.tableName(t)
 	if c.d.DDL.LocalSchemaReferences {
-		table, err = c.ident(t.TableName())
+		table, err = c.ident(t.Name())
 	}
 	if err != nil {
 		return nil, c.ddlErr(t, "", err)

@@ -90,7 +90,7 @@ func tokenValue(tok string, r nameRequest) (string, error) {
 	}
 	switch tok {
 	case "table_name":
-		return r.table.TableName(), nil
+		return r.table.Name(), nil
 	case "column_0_name", "column_0_label", "column_0N_name", "column_0_N_name":
 		if err := needCols(r.columns, "a constraint on columns"); err != nil {
 			return "", err
@@ -99,7 +99,7 @@ func tokenValue(tok string, r nameRequest) (string, error) {
 		case "column_0_name":
 			return r.columns[0].name, nil
 		case "column_0_label":
-			return r.table.TableName() + "_" + r.columns[0].name, nil
+			return r.table.Name() + "_" + r.columns[0].name, nil
 		case "column_0N_name":
 			return strings.Join(names(r.columns), ""), nil
 		}
@@ -108,7 +108,7 @@ func tokenValue(tok string, r nameRequest) (string, error) {
 		if r.refTable == nil {
 			return "", fmt.Errorf("%%(%s)s applies to foreign keys only", tok)
 		}
-		return r.refTable.TableName(), nil
+		return r.refTable.Name(), nil
 	case "referred_column_0_name":
 		if err := needCols(r.refCols, "a foreign key"); err != nil {
 			return "", err

@@ -40,7 +40,7 @@ func TestDeclaredTablesOnSQLite(t *testing.T) {
 		t.Fatal(err)
 	}
 	users := md.Lookup("users")
-	if _, err := sqlexpr.Exec(ctx, db, sqlexpr.Insert(users).Values(sqlexpr.Row{"name": "john", "email": "john@example.com"})); err != nil {
+	if _, err := sqlexpr.Execute(ctx, db, sqlexpr.Insert(users).Values(sqlexpr.Values{"name": "john", "email": "john@example.com"})); err != nil {
 		t.Fatal(err)
 	}
 	var id int64

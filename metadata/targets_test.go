@@ -66,7 +66,7 @@ func TestTargets(t *testing.T) {
 		if err := md.DropAll(ctx, c); err != nil {
 			t.Fatal(err)
 		}
-		if err := c.Commit(); err != nil {
+		if err := c.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -107,7 +107,7 @@ func Compare(d *dialects.Dialect, md, live *metadata.MetaData, ignore ...string)
 	if err != nil {
 		return nil, fmt.Errorf("migrate: reflected schema: %w", err)
 	}
-	skip := func(t *metadata.Table) bool { return slices.Contains(ignore, t.TableName()) }
+	skip := func(t *metadata.Table) bool { return slices.Contains(ignore, t.Name()) }
 	var created, dropped []*metadata.Table
 	for _, t := range want {
 		if skip(t) {

@@ -98,7 +98,7 @@ func (r renderer) enum(e *types.EnumType, create bool) ([]string, error) {
 func enumsOf(md *metadata.MetaData, ignore []string) map[string]*types.EnumType {
 	out := map[string]*types.EnumType{}
 	for _, t := range md.TableList() {
-		if slices.Contains(ignore, t.TableName()) {
+		if slices.Contains(ignore, t.Name()) {
 			continue
 		}
 		for _, c := range t.Columns() {
@@ -128,7 +128,7 @@ func (c *comparer) compareEnums(d *dialects.Dialect, md, live *metadata.MetaData
 		if !slices.Equal(h.Values, want[n].Values) {
 			var cols []*metadata.ColumnDef
 			for _, t := range live.TableList() {
-				if slices.Contains(ignore, t.TableName()) {
+				if slices.Contains(ignore, t.Name()) {
 					continue
 				}
 				for _, col := range t.Columns() {

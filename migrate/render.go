@@ -144,7 +144,7 @@ func one(s string, err error) ([]string, error) {
 
 // table renders a table's (schema-qualified) quoted name.
 func (r renderer) table(t *metadata.Table) (string, error) {
-	n, err := r.d.QuoteIdent(t.TableName())
+	n, err := r.d.QuoteIdent(t.Name())
 	if err != nil || t.Schema() == "" {
 		return n, err
 	}
@@ -430,7 +430,7 @@ func (r renderer) uniqueName(u *metadata.UniqueDef) (string, error) {
 		return "", err
 	}
 	if n == "" {
-		n = truncate(r.d, "uq_"+u.Columns()[0].Parent().TableName()+"_"+strings.Join(names(u.Columns()), "_"))
+		n = truncate(r.d, "uq_"+u.Columns()[0].Parent().Name()+"_"+strings.Join(names(u.Columns()), "_"))
 	}
 	return r.d.QuoteIdent(n)
 }
@@ -475,9 +475,9 @@ func (r renderer) fkName(fk *metadata.ForeignKeyDef) (string, error) {
 	if n == "" {
 		ref := ""
 		if fk.RefTable() != nil {
-			ref = fk.RefTable().TableName()
+			ref = fk.RefTable().Name()
 		}
-		n = truncate(r.d, "fk_"+fk.Parent().TableName()+"_"+fk.Columns()[0].Name()+"_"+ref)
+		n = truncate(r.d, "fk_"+fk.Parent().Name()+"_"+fk.Columns()[0].Name()+"_"+ref)
 	}
 	return r.d.QuoteIdent(n)
 }

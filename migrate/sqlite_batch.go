@@ -42,7 +42,7 @@ func (r renderer) batch(from, to *metadata.Table, _ []Op) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	tmpName, err := r.d.QuoteIdent(batchTempPrefix + to.TableName())
+	tmpName, err := r.d.QuoteIdent(batchTempPrefix + to.Name())
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func (r renderer) batch(from, to *metadata.Table, _ []Op) ([]string, error) {
 // quotedBare is the table's quoted name without its schema (RENAME TO
 // takes a bare name).
 func quotedBare(r renderer, t *metadata.Table) string {
-	n, _ := r.d.QuoteIdent(t.TableName())
+	n, _ := r.d.QuoteIdent(t.Name())
 	return n
 }
 

@@ -53,8 +53,8 @@ func NewCompiler(size int) *Compiler {
 
 var defaultCompiler = NewCompiler(DefaultCacheSize)
 
-// DefaultCompiler returns the Compiler used by [Compile], [Exec], [Query]
-// and [QueryRow] (unless the target provides its own; see [Exec]).
+// DefaultCompiler returns the Compiler used by [Compile], [Execute], [Query]
+// and [QueryRow] (unless the target provides its own; see [Execute]).
 func DefaultCompiler() *Compiler { return defaultCompiler }
 
 // SetCacheSize sets how many statements the default compiler's cache

@@ -85,8 +85,8 @@ func precOf(n Expr) int {
 	return precAtom
 }
 
-// node is the dispatch over expression kinds (STYLE §6: one switch, one
-// method per kind).
+// node is the dispatch over expression kinds: one type switch, one
+// method per kind, so that adding a kind means adding one case here.
 func (c *compiler) node(n Expr) {
 	switch x := n.(type) {
 	case *ColumnClause:

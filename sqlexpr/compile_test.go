@@ -553,18 +553,18 @@ func dmlCases() []golden {
 	u, a := users, addresses
 	return []golden{
 		{"seed insert", func() Statement {
-			return Insert(u).Values(Row{"name": "john", "email": "john@example.com"})
+			return Insert(u).Values(Values{"name": "john", "email": "john@example.com"})
 		}, all("INSERT INTO users (name, email) VALUES (?, ?)", "john", "john@example.com")},
 		{"insert many rows", func() Statement {
-			return Insert(u).Values(Row{"email": "a@x", "name": "a"}, Row{"name": "b", "email": "b@x"})
+			return Insert(u).Values(Values{"email": "a@x", "name": "a"}, Values{"name": "b", "email": "b@x"})
 		}, all("INSERT INTO users (name, email) VALUES (?, ?), (?, ?)", "a", "a@x", "b", "b@x")},
 		{"insert rows with other keys", func() Statement {
-			return Insert(u).Values(Row{"name": "a"}, Row{"email": "b"})
+			return Insert(u).Values(Values{"name": "a"}, Values{"email": "b"})
 		}, [3]want{fails("row 2 has no value for column \"name\""), fails("row 2 has no value"), fails("row 2 has no value")}},
-		{"insert unknown column", func() Statement { return Insert(u).Values(Row{"name": "a", "nope": 1, "zzz": 2}) },
+		{"insert unknown column", func() Statement { return Insert(u).Values(Values{"name": "a", "nope": 1, "zzz": 2}) },
 			[3]want{fails(`table users has no column "nope"`), fails(`has no column "nope"`), fails(`has no column "nope"`)}},
 		{"insert into table without columns", func() Statement {
-			return Insert(NewTable("log")).Values(Row{"msg": "m", "at": Now()})
+			return Insert(NewTable("log")).Values(Values{"msg": "m", "at": Now()})
 		}, [3]want{
 			w("INSERT INTO log (at, msg) VALUES (now(), $1)", "m"),
 			w("INSERT INTO log (at, msg) VALUES (now(), ?)", "m"),
@@ -577,54 +577,54 @@ func dmlCases() []golden {
 			return Insert(a).FromSelect([]string{"user_id", "city"}, Select(u.C("id"), u.C("name")).Where(u.C("age").Gt(1)))
 		}, all("INSERT INTO addresses (user_id, city) SELECT users.id, users.name FROM users WHERE users.age > ?", 1)},
 		{"insert returning", func() Statement {
-			return Insert(u).Values(Row{"name": "n"}).Returning(u.C("id"), u.C("name").Label("nm"))
+			return Insert(u).Values(Values{"name": "n"}).Returning(u.C("id"), u.C("name").Label("nm"))
 		}, [3]want{
 			w("INSERT INTO users (name) VALUES ($1) RETURNING users.id, users.name AS nm", "n"),
 			fails("dialect mysql does not support INSERT … RETURNING"),
 			w("INSERT INTO users (name) VALUES (?) RETURNING id, name AS nm", "n"),
 		}},
-		{"insert returning table", func() Statement { return Insert(a).Values(Row{"city": "c"}).Returning(a) }, [3]want{
+		{"insert returning table", func() Statement { return Insert(a).Values(Values{"city": "c"}).Returning(a) }, [3]want{
 			w("INSERT INTO addresses (city) VALUES ($1) RETURNING addresses.id, addresses.user_id, addresses.street, addresses.city", "c"),
 			fails("does not support INSERT … RETURNING"),
 			w("INSERT INTO addresses (city) VALUES (?) RETURNING id, user_id, street, city", "c"),
 		}},
 		{"upsert do nothing", func() Statement {
-			return Insert(u).Values(Row{"id": 1, "name": "x"}).OnConflictDoNothing("id")
+			return Insert(u).Values(Values{"id": 1, "name": "x"}).OnConflictDoNothing("id")
 		}, [3]want{
 			w("INSERT INTO users (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING", 1, "x"),
 			w("INSERT INTO users (id, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE id = id", 1, "x"),
 			w("INSERT INTO users (id, name) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", 1, "x"),
 		}},
 		{"upsert do nothing without target", func() Statement {
-			return Insert(u).Values(Row{"name": "x"}).OnConflictDoNothing()
+			return Insert(u).Values(Values{"name": "x"}).OnConflictDoNothing()
 		}, [3]want{
 			w("INSERT INTO users (name) VALUES ($1) ON CONFLICT DO NOTHING", "x"),
 			w("INSERT INTO users (name) VALUES (?) ON DUPLICATE KEY UPDATE name = name", "x"),
 			w("INSERT INTO users (name) VALUES (?) ON CONFLICT DO NOTHING", "x"),
 		}},
 		{"upsert do update", func() Statement {
-			return Insert(u).Values(Row{"id": 1, "name": "x", "age": 3}).
-				OnConflictDoUpdate([]string{"id"}, Row{"age": u.C("age").Add(1), "name": Excluded("name")})
+			return Insert(u).Values(Values{"id": 1, "name": "x", "age": 3}).
+				OnConflictDoUpdate([]string{"id"}, Values{"age": u.C("age").Add(1), "name": Excluded("name")})
 		}, [3]want{
 			w("INSERT INTO users (id, name, age) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = excluded.name, age = (users.age + $4)", 1, "x", 3, 1),
 			w("INSERT INTO users (id, name, age) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name), age = (users.age + ?)", 1, "x", 3, 1),
 			w("INSERT INTO users (id, name, age) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, age = (users.age + ?)", 1, "x", 3, 1),
 		}},
 		{"on duplicate key update", func() Statement {
-			return Insert(u).Values(Row{"id": 1, "name": "x"}).OnDuplicateKeyUpdate(Row{"name": "y"})
+			return Insert(u).Values(Values{"id": 1, "name": "x"}).OnDuplicateKeyUpdate(Values{"name": "y"})
 		}, [3]want{
 			fails("dialect postgresql does not support INSERT … ON DUPLICATE KEY UPDATE"),
 			w("INSERT INTO users (id, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE name = ?", 1, "x", "y"),
 			fails("dialect sqlite does not support INSERT … ON DUPLICATE KEY UPDATE"),
 		}},
 		{"upsert unknown target", func() Statement {
-			return Insert(u).Values(Row{"id": 1}).OnConflictDoNothing("nope")
+			return Insert(u).Values(Values{"id": 1}).OnConflictDoNothing("nope")
 		}, [3]want{fails(`has no column "nope"`), fails(`has no column "nope"`), fails(`has no column "nope"`)}},
 		{"update", func() Statement {
-			return Update(u).Values(Row{"name": "x", "age": u.C("age").Add(1)}).Where(u.C("id").Eq(5))
+			return Update(u).Values(Values{"name": "x", "age": u.C("age").Add(1)}).Where(u.C("id").Eq(5))
 		}, all("UPDATE users SET name=?, age=(users.age + ?) WHERE users.id = ?", "x", 1, 5)},
 		{"update returning", func() Statement {
-			return Update(u).Values(Row{"name": "x"}).Where(u.C("id").Eq(5)).Returning(u.C("id"), u.C("name"))
+			return Update(u).Values(Values{"name": "x"}).Where(u.C("id").Eq(5)).Returning(u.C("id"), u.C("name"))
 		}, [3]want{
 			w("UPDATE users SET name=$1 WHERE users.id = $2 RETURNING users.id, users.name", "x", 5),
 			fails("dialect mysql does not support UPDATE … RETURNING"),
@@ -678,18 +678,18 @@ func textAndIdentCases() []golden {
 		}, all("SELECT s1.t.a FROM s1.t WHERE s1.t.a = ?", 1)},
 		{"unknown column", func() Statement { return Select(u.C("nmae")) },
 			[3]want{fails(`table users has no column "nmae"`), fails(`has no column "nmae"`), fails(`has no column "nmae"`)}},
-		{"standalone column", func() Statement { return Select(Column("x"), Column("Y")).From(NewTable("t")) }, [3]want{
+		{"standalone column", func() Statement { return Select(NewColumn("x"), NewColumn("Y")).From(NewTable("t")) }, [3]want{
 			w(`SELECT x, "Y" FROM t`), w("SELECT x, `Y` FROM t"), w(`SELECT x, "Y" FROM t`),
 		}},
 		{"table without columns", func() Statement { return Select(NewTable("t")) }, all("SELECT t.* FROM t")},
 	}
 }
 
-// TestNilNodes: a nil statement or a nil column (Table.Column's answer
+// TestNilNodes: a nil statement or a nil column (TableClause.LookupColumn's answer
 // for a name the table lacks) is an error naming it, never a panic, on
 // the cached path and the direct one.
 func TestNilNodes(t *testing.T) {
-	missing := users.Column("nope") // nil
+	missing := users.LookupColumn("nope") // nil
 	for name, s := range map[string]Statement{
 		"nil select":         (*SelectStmt)(nil),
 		"nil insert":         (*InsertStmt)(nil),

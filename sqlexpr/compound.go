@@ -83,7 +83,7 @@ func (c *CompoundSelect) setErr(err error) {
 func (c *CompoundSelect) Err() error { return c.err }
 
 // OrderBy adds ORDER BY items applying to the whole compound and returns
-// c. Refer to output columns by name (sqlexpr.Column("name")) or by the
+// c. Refer to output columns by name (sqlexpr.NewColumn("name")) or by the
 // columns of the first query.
 func (c *CompoundSelect) OrderBy(items ...OrderItem) *CompoundSelect {
 	c.orderBy = append(c.orderBy, items...)

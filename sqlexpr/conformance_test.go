@@ -185,7 +185,7 @@ func TestConformanceWrites(t *testing.T) {
 		u, a := f.users, f.addresses
 		mustExec := func(st Statement) *Result {
 			t.Helper()
-			res, err := Exec(ctx, s.db, st)
+			res, err := Execute(ctx, s.db, st)
 			if err != nil {
 				sqlText, _, _ := Compile(st, s.d)
 				t.Fatalf("%s: %v", sqlText, err)
@@ -196,7 +196,7 @@ func TestConformanceWrites(t *testing.T) {
 			return queryRows(t, s, Select(u.C("id"), u.C("name"), u.C("age")).OrderBy(u.C("id")))
 		}
 
-		res := mustExec(Update(u).Values(Row{"age": u.C("age").Add(1), "name": Upper(u.C("name"))}).Where(u.C("age").Ge(30)))
+		res := mustExec(Update(u).Values(Values{"age": u.C("age").Add(1), "name": Upper(u.C("name"))}).Where(u.C("age").Ge(30)))
 		if n, _ := res.RowsAffected(); n != 3 {
 			t.Errorf("UPDATE affected %d rows, want 3", n)
 		}
@@ -204,9 +204,9 @@ func TestConformanceWrites(t *testing.T) {
 		mustExec(Insert(a).FromSelect([]string{"user_id", "city"}, Select(u.C("id"), u.C("name")).Where(u.C("id").Eq(3))))
 
 		// Upserts: do nothing keeps the row, do update changes it.
-		mustExec(Insert(u).Values(Row{"id": 2, "name": "clash"}).OnConflictDoNothing("id"))
-		mustExec(Insert(u).Values(Row{"id": 3, "name": "bobby", "age": 9}).
-			OnConflictDoUpdate([]string{"id"}, Row{"name": Excluded("name"), "age": u.C("id").Add(10)}))
+		mustExec(Insert(u).Values(Values{"id": 2, "name": "clash"}).OnConflictDoNothing("id"))
+		mustExec(Insert(u).Values(Values{"id": 3, "name": "bobby", "age": 9}).
+			OnConflictDoUpdate([]string{"id"}, Values{"name": Excluded("name"), "age": u.C("id").Add(10)}))
 		want := []map[string]any{
 			r("id", 1, "name", "JOHN", "age", 31), r("id", 2, "name", "mary", "age", 25), r("id", 3, "name", "bobby", "age", 13),
 			r("id", 4, "name", "ALICE", "age", 42), r("id", 5, "name", "ZED", "age", 31),
@@ -220,7 +220,7 @@ func TestConformanceWrites(t *testing.T) {
 		}
 
 		if s.d.Features.UpdateReturning {
-			got := queryRows(t, s, Update(u).Values(Row{"age": 50}).Where(u.C("id").Eq(1)).Returning(u.C("id"), u.C("age")))
+			got := queryRows(t, s, Update(u).Values(Values{"age": 50}).Where(u.C("id").Eq(1)).Returning(u.C("id"), u.C("age")))
 			if diff := cmp.Diff([]map[string]any{r("id", 1, "age", 50)}, got); diff != "" {
 				t.Errorf("UPDATE … RETURNING (-want +got):\n%s", diff)
 			}
@@ -265,9 +265,9 @@ func TestInsertedPrimaryKey(t *testing.T) {
 			t.Run(tgt.d.Name, func(t *testing.T) {
 				ctx := context.Background()
 				users := NewTable(uniqueName("pk"), "id", "name", "email", "age", "active").SetPrimaryKey("id")
-				createTable(t, tgt, users.TableName(), usersDDL)
+				createTable(t, tgt, users.Name(), usersDDL)
 				for want := int64(1); want <= 3; want++ {
-					res, err := Exec(ctx, tgt.db, Insert(users).Values(Row{"name": "n"}))
+					res, err := Execute(ctx, tgt.db, Insert(users).Values(Values{"name": "n"}))
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -278,7 +278,7 @@ func TestInsertedPrimaryKey(t *testing.T) {
 						t.Fatalf("LastInsertId = %d, %v", id, err)
 					}
 				}
-				res, err := Exec(ctx, tgt.db, Insert(users).Values(Row{"id": 40, "name": "given"}))
+				res, err := Execute(ctx, tgt.db, Insert(users).Values(Values{"id": 40, "name": "given"}))
 				if err != nil || !cmp.Equal(res.InsertedPrimaryKey(), []any{40}) {
 					t.Fatalf("given key: %v, %v", res, err)
 				}
@@ -350,7 +350,7 @@ func TestConformanceLikeCollateLock(t *testing.T) {
 	forEachServer(t, func(t *testing.T, s server) {
 		ctx := context.Background()
 		words := NewTable(uniqueName("words"), "id", "w", "part").SetPrimaryKey("id")
-		createTable(t, s, words.TableName(), map[string]string{
+		createTable(t, s, words.Name(), map[string]string{
 			"postgresql": "id INTEGER PRIMARY KEY, w VARCHAR(50) NOT NULL, part VARCHAR(50) NOT NULL",
 			"mysql":      "id INTEGER PRIMARY KEY, w VARCHAR(50) NOT NULL, part VARCHAR(50) NOT NULL",
 			"sqlite":     "id INTEGER PRIMARY KEY, w VARCHAR(50) NOT NULL, part VARCHAR(50) NOT NULL",
@@ -363,7 +363,7 @@ func TestConformanceLikeCollateLock(t *testing.T) {
 			if part == "" {
 				part = "zz"
 			}
-			if _, err := Exec(ctx, s.db, Insert(words).Values(Row{"id": id, "w": all[id], "part": part})); err != nil {
+			if _, err := Execute(ctx, s.db, Insert(words).Values(Values{"id": id, "w": all[id], "part": part})); err != nil {
 				t.Fatal(err)
 			}
 		}

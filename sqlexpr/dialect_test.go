@@ -14,9 +14,9 @@ import (
 func TestMariaDBCapabilities(t *testing.T) {
 	del := func() Statement { return Delete(users).Where(users.C("id").Eq(1)).Returning(users.C("id")) }
 	checkCompile(t, del, mysql.MariaDB, w("DELETE FROM users WHERE users.id = ? RETURNING users.id", 1))
-	ins := func() Statement { return Insert(users).Values(Row{"name": "x"}).Returning(users.C("id")) }
+	ins := func() Statement { return Insert(users).Values(Values{"name": "x"}).Returning(users.C("id")) }
 	checkCompile(t, ins, mysql.MariaDB, w("INSERT INTO users (name) VALUES (?) RETURNING users.id", "x"))
-	_, _, err := Compile(Update(users).Values(Row{"name": "x"}).Returning(users.C("id")), mysql.MariaDB)
+	_, _, err := Compile(Update(users).Values(Values{"name": "x"}).Returning(users.C("id")), mysql.MariaDB)
 	var ce *CompileError
 	if !errors.As(err, &ce) || ce.Dialect != "mariadb" || ce.Construct != "UPDATE … RETURNING" || !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("UPDATE … RETURNING on MariaDB: %v", err)
@@ -50,7 +50,7 @@ func TestBuilderKeepsFirstError(t *testing.T) {
 	if _, _, err := Compile(s, postgresql.Dialect); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("Compile = %v", err)
 	}
-	ins := Insert(users).Values(Row{"nope": 1}).Values(Row{"name": "x"})
+	ins := Insert(users).Values(Values{"nope": 1}).Values(Values{"name": "x"})
 	if ins.Err() == nil {
 		t.Fatal("an unknown column was not recorded")
 	}

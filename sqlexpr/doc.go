@@ -6,8 +6,8 @@
 //
 //	users := sqlexpr.NewTable("users", "id", "name", "email")  // or a metadata.Table
 //
-//	ins := sqlexpr.Insert(users).Values(sqlexpr.Row{"name": "john", "email": "john@example.com"})
-//	res, err := sqlexpr.Exec(ctx, db, ins)        // res.InsertedPrimaryKey() when the key is known
+//	ins := sqlexpr.Insert(users).Values(sqlexpr.Values{"name": "john", "email": "john@example.com"})
+//	res, err := sqlexpr.Execute(ctx, db, ins)  // res.InsertedPrimaryKey() when the key is known
 //
 //	sel := sqlexpr.Select(users).Where(users.C("name").Eq("john"))
 //	rows, err := sqlexpr.Query(ctx, db, sel)
@@ -20,12 +20,12 @@
 //
 // # Building statements
 //
-// Expressions ([Expr]) come from columns (users.C("name"), [Column]),
+// Expressions ([Expr]) come from columns (users.C("name"), [NewColumn]),
 // values ([Value], [Literal], [LiteralColumn], [Text]), functions ([Func],
 // [Count], [Sum], [Now], …), [Case], [Cast], subqueries (Scalar, [Exists])
-// and the operator methods every expression has (Eq, Like, In, Add,
-// Concat, Contains, StartsWith, EndsWith, LikeEscape, Collate, Label,
-// Desc, …). A Go value given to an operator is bound. A SELECT can lock
+// and the operator methods every expression has, documented once on
+// [Operators] (Eq, Like, In, Add, Concat, Contains, StartsWith, EndsWith,
+// LikeEscape, Collate, Label, Desc, …). A Go value given to an operator is bound. A SELECT can lock
 // its rows: ForUpdate, ForUpdateOf(tables…), ForShare, with NoWait or
 // SkipLocked.
 // Statements are [Select], [Insert], [Update], [Delete], [Union] and
@@ -61,9 +61,10 @@
 //
 // # Executing
 //
-// [Exec], [Query] and [QueryRow] take any [Target] — *sql.DB, *sql.Conn,
-// *sql.Tx opened through "alchemy", or alchemy's Engine and Conn — find
-// its dialect (dialects.Of: the target's Dialect method, else a probe the
+// [Execute] (for statements whose rows are not wanted), [Query] and
+// [QueryRow], the verbs the Engine and Conn also have, take any [Target]
+// (*sql.DB, *sql.Conn, *sql.Tx opened through "alchemy", or alchemy's
+// Engine and Conn), find its dialect (dialects.Of: the target's Dialect method, else a probe the
 // driver answers locally), compile through the cache (the target's own
 // when it is a [CompilerProvider]) and run the statement. Rows are read
 // by column name ([Rows.Get], [Rows.Map]; an unknown name is a
@@ -94,7 +95,7 @@
 // # Parameters
 //
 // [BindParam] and Text's :name parameters take their values when the
-// statement runs: Exec(ctx, db, stmt, Params{"name": "john"}). Exec with
+// statement runs: Execute(ctx, db, stmt, Params{"name": "john"}). Execute with
 // several Params runs the statement for each (executemany); an INSERT
 // without Values given Params inserts them in one multi-row INSERT and
 // reports the keys where the dialect has RETURNING
@@ -102,9 +103,9 @@
 //
 // # Deviations from SQLAlchemy
 //
-// Where SQLAlchemy has a wart (§9 of the project's semantics notes) or a
-// behaviour a Go API cannot mirror, this package does the following
-// instead:
+// Where SQLAlchemy's behaviour surprises its users (a construct silently
+// dropped, a pattern not escaped) or cannot be mirrored by a Go API, this
+// package does the following instead:
 //
 //   - Constructs a dialect cannot express are errors ([*CompileError],
 //     matching [ErrUnsupported]), never dropped: UPDATE … RETURNING on

@@ -44,7 +44,7 @@ func TestEmbeddedTablesAndColumns(t *testing.T) {
 			w("SELECT users.name, addresses.city FROM users JOIN addresses ON users.id = addresses.user_id ORDER BY users.id DESC"),
 		}},
 		{"declared insert update delete", func() Statement {
-			return Insert(u).Values(Row{"name": "x"}).Returning(u.C("id"))
+			return Insert(u).Values(Values{"name": "x"}).Returning(u.C("id"))
 		}, [3]want{
 			w("INSERT INTO users (name) VALUES ($1) RETURNING users.id", "x"),
 			fails("does not support INSERT … RETURNING"),
@@ -62,7 +62,7 @@ func TestEmbeddedTablesAndColumns(t *testing.T) {
 			}
 		})
 	}
-	if got := Update(u).Values(Row{"name": "y"}).Where(u.C("id").Eq(1)); got.Err() != nil {
+	if got := Update(u).Values(Values{"name": "y"}).Where(u.C("id").Eq(1)); got.Err() != nil {
 		t.Fatal(got.Err())
 	}
 }

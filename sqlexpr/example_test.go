@@ -35,8 +35,8 @@ func ExampleSelect() {
 
 func ExampleInsert() {
 	stmt := sqlexpr.Insert(exUsers).Values(
-		sqlexpr.Row{"name": "john", "email": "john@example.com"},
-		sqlexpr.Row{"name": "mary", "email": "mary@example.com"})
+		sqlexpr.Values{"name": "john", "email": "john@example.com"},
+		sqlexpr.Values{"name": "mary", "email": "mary@example.com"})
 	sql, args, _ := sqlexpr.Compile(stmt, sqlite.Dialect)
 	fmt.Println(sql)
 	fmt.Println(args)
@@ -47,7 +47,7 @@ func ExampleInsert() {
 
 func ExampleUpdate() {
 	stmt := sqlexpr.Update(exUsers).
-		Values(sqlexpr.Row{"email": sqlexpr.Lower(exUsers.C("email"))}).
+		Values(sqlexpr.Values{"email": sqlexpr.Lower(exUsers.C("email"))}).
 		Where(exUsers.C("id").Eq(7)).
 		Returning(exUsers.C("email"))
 	sql, args, _ := sqlexpr.Compile(stmt, postgresql.Dialect)
@@ -85,8 +85,8 @@ func ExampleCompile() {
 
 func ExampleInsertStmt_OnConflictDoUpdate() {
 	stmt := sqlexpr.Insert(exUsers).
-		Values(sqlexpr.Row{"id": 1, "name": "john", "email": "j@example.com"}).
-		OnConflictDoUpdate([]string{"id"}, sqlexpr.Row{"email": sqlexpr.Excluded("email")})
+		Values(sqlexpr.Values{"id": 1, "name": "john", "email": "j@example.com"}).
+		OnConflictDoUpdate([]string{"id"}, sqlexpr.Values{"email": sqlexpr.Excluded("email")})
 	for _, d := range goldenDialects {
 		sql, _, _ := sqlexpr.Compile(stmt, d)
 		fmt.Println(sql)

@@ -62,7 +62,7 @@ func compilerOf(target Target) *Compiler {
 	return defaultCompiler
 }
 
-// Exec compiles stmt for target's dialect and executes it. ctx bounds the
+// Execute compiles stmt for target's dialect and executes it. ctx bounds the
 // dialect probe and the statement.
 //
 // params are the values of the statement's named parameters
@@ -81,21 +81,21 @@ func compilerOf(target Target) *Compiler {
 // with RETURNING where the dialect has it, in the order the server
 // returns them (the order of the rows on PostgreSQL, SQLite and
 // MariaDB), and otherwise not known: InsertedPrimaryKeys says why.
-func Exec(ctx context.Context, target Target, stmt Statement, params ...Params) (*Result, error) {
+func Execute(ctx context.Context, target Target, stmt Statement, params ...Params) (*Result, error) {
 	if ins, ok := stmt.(*InsertStmt); ok && ins != nil && ins.err == nil && len(params) > 0 &&
 		len(ins.rows) == 0 && ins.query == nil {
-		rows := make([]Row, len(params))
+		rows := make([]Values, len(params))
 		for i, p := range params {
-			rows[i] = Row(p)
+			rows[i] = Values(p)
 		}
 		c := *ins
 		c.rows, c.cols = nil, nil
-		return Exec(ctx, target, c.Values(rows...))
+		return Execute(ctx, target, c.Values(rows...))
 	}
 	if len(params) > 1 {
 		return execMany(ctx, target, stmt, params)
 	}
-	p, _ := oneParams("Exec", params)
+	p, _ := oneParams("Execute", params)
 	if ins, ok := stmt.(*InsertStmt); ok && ins != nil && p == nil {
 		if pk := insertPK(ins); pk != nil {
 			return execInsert(ctx, target, ins, pk)
@@ -161,17 +161,17 @@ func Query(ctx context.Context, target Target, stmt Statement, params ...Params)
 
 // QueryRow runs stmt and reads its first row, as database/sql's QueryRow
 // does; the rows are closed before it returns. Errors, sql.ErrNoRows
-// included, are reported by the ResultRow's methods. Use [Rows.One] or
+// included, are reported by the Row's methods. Use [Rows.One] or
 // [One] to insist on exactly one row.
-func QueryRow(ctx context.Context, target Target, stmt Statement, params ...Params) *ResultRow {
+func QueryRow(ctx context.Context, target Target, stmt Statement, params ...Params) *Row {
 	rows, err := Query(ctx, target, stmt, params...)
 	if err != nil {
-		return &ResultRow{err: err}
+		return &Row{err: err}
 	}
 	return firstRow(rows)
 }
 
-// Result is the outcome of [Exec]. It implements sql.Result.
+// Result is the outcome of [Execute]. It implements sql.Result.
 type Result struct {
 	res      sql.Result // nil when the statement ran as a query (RETURNING) or several times
 	affected int64      // the rows affected when res is nil
@@ -253,7 +253,7 @@ func insertPK(s *InsertStmt) []string {
 func execInsert(ctx context.Context, target Target, s *InsertStmt, pk []string) (*Result, error) {
 	given, missing := insertedKey(s, pk)
 	if missing < 0 {
-		res, err := Exec(ctx, target, withoutPK(s))
+		res, err := Execute(ctx, target, withoutPK(s))
 		if err != nil {
 			return nil, err
 		}
@@ -287,7 +287,7 @@ func execInsert(ctx context.Context, target Target, s *InsertStmt, pk []string) 
 		}
 		return &Result{pk: given, affected: 1}, nil
 	}
-	res, err := Exec(ctx, target, withoutPK(s))
+	res, err := Execute(ctx, target, withoutPK(s))
 	if err != nil {
 		return nil, err
 	}
@@ -320,10 +320,10 @@ func insertedKey(s *InsertStmt, pk []string) ([]any, int) {
 	return vals, missing
 }
 
-// withoutPK returns a copy of s that Exec runs without looking at keys.
+// withoutPK returns a copy of s that Execute runs without looking at keys.
 func withoutPK(s *InsertStmt) *InsertStmt {
 	c := *s
-	c.target = nil // insertPK finds no key: Exec takes the plain path
+	c.target = nil // insertPK finds no key: Execute takes the plain path
 	return &c
 }
 

@@ -77,7 +77,7 @@ func (op binOp) associative() bool {
 // arithmetic or concatenation. Its right operand is bound unless it is an
 // expression.
 type BinaryExpr struct {
-	ops
+	Operators
 	op    binOp
 	left  Expr
 	right operand
@@ -107,7 +107,7 @@ const (
 
 // UnaryExpr is NOT x, x IS NULL, x IS NOT NULL or -x.
 type UnaryExpr struct {
-	ops
+	Operators
 	op unOp
 	e  Expr
 }
@@ -120,7 +120,7 @@ func newUnary(op unOp, e Expr) *UnaryExpr {
 
 // BoolExpr is a conjunction (AND) or disjunction (OR) of conditions.
 type BoolExpr struct {
-	ops
+	Operators
 	or    bool
 	items []Expr
 }
@@ -175,7 +175,7 @@ func Not(cond Expr) Expr {
 
 // InExpr is x IN (…) or x NOT IN (…), over a list or a subquery.
 type InExpr struct {
-	ops
+	Operators
 	left Expr
 	not  bool
 	// The list: buf[:n], or *long when it does not fit (n is then
@@ -213,7 +213,7 @@ func (in *InExpr) subquery() SelectBase {
 
 // BetweenExpr is x BETWEEN lo AND hi, or NOT BETWEEN.
 type BetweenExpr struct {
-	ops
+	Operators
 	left   Expr
 	not    bool
 	lo, hi operand
@@ -222,7 +222,7 @@ type BetweenExpr struct {
 // LabelExpr is an expression with a name: expr AS name in a SELECT list,
 // the bare name in ORDER BY and GROUP BY, the expression elsewhere.
 type LabelExpr struct {
-	ops
+	Operators
 	name string
 	e    Expr
 }
@@ -257,7 +257,7 @@ func (o *Ordering) NullsLast() *Ordering { o.nulls = 2; return o }
 
 // CastExpr is CAST(x AS type).
 type CastExpr struct {
-	ops
+	Operators
 	e operand
 	t types.Type
 }
@@ -275,7 +275,7 @@ func Cast(v any, t types.Type) *CastExpr {
 // condition THEN result) or [CaseOf] (simple: CASE x WHEN value THEN
 // result), then When and Else.
 type CaseExpr struct {
-	ops
+	Operators
 	value *operand
 	whens []caseWhen
 	els   *operand
@@ -320,7 +320,7 @@ func (c *CaseExpr) Else(result any) *CaseExpr {
 // an operator). See [Value]; a value given when the statement runs is a
 // [BindParam].
 type ValueExpr struct {
-	ops
+	Operators
 	v any
 }
 
@@ -334,7 +334,7 @@ func Value(v any) *ValueExpr {
 // LiteralExpr is a value written into the SQL text instead of being
 // bound. See [Literal].
 type LiteralExpr struct {
-	ops
+	Operators
 	v any
 }
 
@@ -352,7 +352,7 @@ func Literal(v any) *LiteralExpr {
 
 // RawExpr is a fragment of SQL written as it is. See [LiteralColumn].
 type RawExpr struct {
-	ops
+	Operators
 	sql string
 }
 
@@ -375,7 +375,7 @@ const (
 
 // constExpr is NULL, true or false.
 type constExpr struct {
-	ops
+	Operators
 	kind constKind
 }
 
@@ -396,7 +396,7 @@ func False() Expr { return newConst(constFalse) }
 
 // ScalarSubquery is a SELECT used as a value: (SELECT …).
 type ScalarSubquery struct {
-	ops
+	Operators
 	q SelectBase
 }
 
@@ -408,7 +408,7 @@ func newScalar(q SelectBase) *ScalarSubquery {
 
 // ExistsExpr is EXISTS (SELECT …) or NOT EXISTS (SELECT …).
 type ExistsExpr struct {
-	ops
+	Operators
 	q   SelectBase
 	not bool
 }
@@ -430,7 +430,7 @@ func NotExists(q SelectBase) *ExistsExpr {
 // ExcludedExpr names a column of the row proposed by an upsert. See
 // [Excluded].
 type ExcludedExpr struct {
-	ops
+	Operators
 	col string
 }
 

@@ -30,7 +30,7 @@ func (t *TableClause) LeftJoin(right FromClause, on Expr) *JoinClause {
 }
 
 // SetPrimaryKey records the names of t's primary-key columns and returns
-// t. [Exec] uses them to return the primary key of an inserted row
+// t. [Execute] uses them to return the primary key of an inserted row
 // (Result.InsertedPrimaryKey). metadata.Table sets it for declared
 // tables; call it before t is used by concurrent goroutines.
 func (t *TableClause) SetPrimaryKey(names ...string) *TableClause {
@@ -42,11 +42,13 @@ func (t *TableClause) SetPrimaryKey(names ...string) *TableClause {
 // must not be modified.
 func (t *TableClause) PrimaryKeyNames() []string { return t.pk }
 
-// Column returns a column that belongs to no table, rendered by its name
-// alone (quoted where needed): for Text-based queries, for a column of a
-// FROM element the statement does not model, or for an INSERT into a
-// [Table] without declared columns.
-func Column(name string) *ColumnClause {
+// NewColumn returns a column that belongs to no table (SQLAlchemy's
+// column(), as [NewTable] is its table()), rendered by its name alone
+// (quoted where needed): for Text-based queries, for the output columns
+// of a compound SELECT, for a column of a FROM element the statement does
+// not model, or for an INSERT into a [TableClause] without declared
+// columns. A column declared in a schema is metadata.Column.
+func NewColumn(name string) *ColumnClause {
 	c := &ColumnClause{name: name}
 	c.self = c
 	return c

@@ -47,12 +47,12 @@ func TestDerivedFrom(t *testing.T) {
 			[3]string{"SELECT users.name, (SELECT count(*) AS count_1 FROM addresses WHERE addresses.user_id = users.id) AS n FROM users",
 				"SELECT users.name, (SELECT count(*) AS count_1 FROM addresses WHERE addresses.user_id = users.id) AS n FROM users",
 				"SELECT users.name, (SELECT count(*) AS count_1 FROM addresses WHERE addresses.user_id = users.id) AS n FROM users"}},
-		{"update correlated", sqlexpr.Update(u).Values(sqlexpr.Row{"name": "z"}).
+		{"update correlated", sqlexpr.Update(u).Values(sqlexpr.Values{"name": "z"}).
 			Where(sqlexpr.Exists(sqlexpr.Select(a.C("id")).Where(a.C("user_id").Eq(u.C("id"))))),
 			[3]string{"UPDATE users SET name=$1 WHERE EXISTS (SELECT addresses.id FROM addresses WHERE addresses.user_id = users.id)",
 				"UPDATE users SET name=? WHERE EXISTS (SELECT addresses.id FROM addresses WHERE addresses.user_id = users.id)",
 				"UPDATE users SET name=? WHERE EXISTS (SELECT addresses.id FROM addresses WHERE addresses.user_id = users.id)"}},
-		{"update set correlated", sqlexpr.Update(u).Values(sqlexpr.Row{"name": sqlexpr.Select(a.C("city")).Where(a.C("user_id").Eq(u.C("id")))}),
+		{"update set correlated", sqlexpr.Update(u).Values(sqlexpr.Values{"name": sqlexpr.Select(a.C("city")).Where(a.C("user_id").Eq(u.C("id")))}),
 			[3]string{"UPDATE users SET name=(SELECT addresses.city FROM addresses WHERE addresses.user_id = users.id)",
 				"UPDATE users SET name=(SELECT addresses.city FROM addresses WHERE addresses.user_id = users.id)",
 				"UPDATE users SET name=(SELECT addresses.city FROM addresses WHERE addresses.user_id = users.id)"}},
@@ -132,7 +132,7 @@ func TestCorrelatedDML(t *testing.T) {
 		f := newFixture(t, s)
 		u, a := f.users, f.addresses
 		ctx := context.Background()
-		res, err := sqlexpr.Exec(ctx, s.db, sqlexpr.Update(u).Values(sqlexpr.Row{"email": "rome@x"}).
+		res, err := sqlexpr.Execute(ctx, s.db, sqlexpr.Update(u).Values(sqlexpr.Values{"email": "rome@x"}).
 			Where(sqlexpr.Exists(sqlexpr.Select(a.C("id")).Where(a.C("user_id").Eq(u.C("id")), a.C("city").Eq("Rome")))))
 		if err != nil {
 			t.Fatal(err)
@@ -140,7 +140,7 @@ func TestCorrelatedDML(t *testing.T) {
 		if n, _ := res.RowsAffected(); n != 1 {
 			t.Errorf("the correlated UPDATE changed %d rows, want 1 (alice)", n)
 		}
-		res, err = sqlexpr.Exec(ctx, s.db, sqlexpr.Delete(a).
+		res, err = sqlexpr.Execute(ctx, s.db, sqlexpr.Delete(a).
 			Where(sqlexpr.Exists(sqlexpr.Select(u.C("id")).Where(u.C("id").Eq(a.C("user_id")), u.C("name").Eq("mary")))))
 		if err != nil {
 			t.Fatal(err)

@@ -6,7 +6,7 @@ package sqlexpr
 // (count(*) AS count_1), as SQLAlchemy does, so that every dialect
 // returns the same column name.
 type FuncExpr struct {
-	ops
+	Operators
 	name     string
 	args     []operand
 	star     bool // count(*)
@@ -74,7 +74,7 @@ func Now() *FuncExpr {
 // OverExpr is a window function call: fn OVER (PARTITION BY … ORDER BY …
 // frame). In a SELECT list an unlabelled one is labelled anon_<n>.
 type OverExpr struct {
-	ops
+	Operators
 	fn *FuncExpr
 	w  Window
 }

@@ -137,9 +137,9 @@ func (r *treeReader) expr(depth int) Expr {
 func (r *treeReader) statement() Statement {
 	switch r.next(5) {
 	case 0:
-		return Insert(users).Values(Row{"name": r.operand(2), "age": r.operand(2)})
+		return Insert(users).Values(Values{"name": r.operand(2), "age": r.operand(2)})
 	case 1:
-		return Update(users).Values(Row{"email": r.operand(2)}).Where(r.expr(3))
+		return Update(users).Values(Values{"email": r.operand(2)}).Where(r.expr(3))
 	case 2:
 		return Delete(users).Where(r.expr(3))
 	case 3:
@@ -308,7 +308,7 @@ func FuzzCompile(f *testing.F) {
 	f.Add([]byte{4, 3, 3, 0, 1, 6, 1, 4, 1, 1})
 	f.Add([]byte("the quick brown fox jumps over the lazy dog"))
 	f.Add([]byte{3, 12, 12, 15, 16, 9, 9, 1, 13, 2, 200, 100, 50, 25})
-	cols := append(append([]*ColumnClause(nil), users.ColumnClauses()...), addresses.ColumnClauses()...)
+	cols := append(append([]*ColumnClause(nil), users.Columns()...), addresses.Columns()...)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		build := func() Statement { return (&treeReader{data: data, cols: cols}).statement() }
 		for _, d := range goldenDialects {

@@ -40,8 +40,8 @@ func TestInjectionTextUnchanged(t *testing.T) {
 	build := func(v string) []Statement {
 		return []Statement{
 			Select(t1).Where(t1.C("txt").Eq(v), t1.C("txt").In(v, v), t1.C("txt").Like(v)),
-			Insert(t1).Values(Row{"txt": v}),
-			Update(t1).Values(Row{"txt": v}).Where(t1.C("txt").Ne(v)),
+			Insert(t1).Values(Values{"txt": v}),
+			Update(t1).Values(Values{"txt": v}).Where(t1.C("txt").Ne(v)),
 			Delete(t1).Where(t1.C("txt").Eq(v)),
 			Text("SELECT id FROM t WHERE txt = ?", v),
 		}
@@ -85,17 +85,17 @@ func TestInjectionRoundTrip(t *testing.T) {
 	forEachServer(t, func(t *testing.T, s server) {
 		ctx := context.Background()
 		tbl := NewTable(uniqueName("inj"), "id", "txt", "bin")
-		createTable(t, s, tbl.TableName(), injectionDDL)
+		createTable(t, s, tbl.Name(), injectionDDL)
 		for i, v := range injectionValues {
 			id := i + 1
 			txt := any(v)
 			if s.d.Family == "postgresql" && strings.Contains(v, "\x00") {
-				if _, err := Exec(ctx, s.db, Insert(tbl).Values(Row{"id": -id, "txt": v})); err == nil {
+				if _, err := Execute(ctx, s.db, Insert(tbl).Values(Values{"id": -id, "txt": v})); err == nil {
 					t.Fatalf("PostgreSQL stored text with a NUL byte: %q", v)
 				}
 				txt = nil
 			}
-			if _, err := Exec(ctx, s.db, Insert(tbl).Values(Row{"id": id, "txt": txt, "bin": []byte(v)})); err != nil {
+			if _, err := Execute(ctx, s.db, Insert(tbl).Values(Values{"id": id, "txt": txt, "bin": []byte(v)})); err != nil {
 				t.Fatalf("insert %q: %v", v, err)
 			}
 			row := QueryRow(ctx, s.db, Select(tbl.C("txt"), tbl.C("bin")).Where(tbl.C("id").Eq(id)))
@@ -149,7 +149,7 @@ func TestInjectionIdentifiers(t *testing.T) {
 		ctx := context.Background()
 		name := uniqueName(`tbl "x' y`)
 		var defs []string
-		row := Row{}
+		row := Values{}
 		for i, id := range injectionIdents {
 			q, err := s.d.QuoteIdent(id)
 			if err != nil {
@@ -160,7 +160,7 @@ func TestInjectionIdentifiers(t *testing.T) {
 		}
 		createTable(t, s, name, map[string]string{s.d.Family: strings.Join(defs, ", ")})
 		tbl := NewTable(name, injectionIdents...)
-		if _, err := Exec(ctx, s.db, Insert(tbl).Values(row)); err != nil {
+		if _, err := Execute(ctx, s.db, Insert(tbl).Values(row)); err != nil {
 			t.Fatal(err)
 		}
 		for i, id := range injectionIdents {

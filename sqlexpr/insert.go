@@ -4,12 +4,12 @@ import (
 	"sort"
 )
 
-// Row maps column names to values for INSERT and UPDATE. A value is bound
+// Values maps column names to values for INSERT and UPDATE. A value is bound
 // unless it is an expression (sqlexpr.Now(), users.C("n").Add(1), …).
 // Columns are written in the table's column order; a key that is not a
 // column of the table is an error, except for a table declared without
 // columns (NewTable("t")), whose keys are written sorted.
-type Row map[string]any
+type Values map[string]any
 
 // setItem is one column = value of a VALUES row, an UPDATE SET or an
 // upsert's update.
@@ -69,7 +69,7 @@ func (s *InsertStmt) Err() error { return s.err }
 // Values adds rows and returns s. The first row fixes the columns; every
 // later row must have the same keys. Several rows make one multi-row
 // INSERT … VALUES (…), (…).
-func (s *InsertStmt) Values(rows ...Row) *InsertStmt {
+func (s *InsertStmt) Values(rows ...Values) *InsertStmt {
 	if s.table == nil {
 		return s
 	}
@@ -121,7 +121,7 @@ func (s *InsertStmt) Returning(items ...SelectItem) *InsertStmt {
 
 // rowColumns returns the keys of r in the table's column order, or sorted
 // for a table without declared columns.
-func rowColumns(t *TableClause, r Row) ([]string, error) {
+func rowColumns(t *TableClause, r Values) ([]string, error) {
 	cols := make([]string, 0, len(r))
 	if len(t.columns) == 0 {
 		for k := range r {
@@ -149,7 +149,7 @@ func rowColumns(t *TableClause, r Row) ([]string, error) {
 }
 
 // sameKeys checks that row n has exactly the columns of the first row.
-func sameKeys(cols []string, r Row, n int) error {
+func sameKeys(cols []string, r Values, n int) error {
 	if len(r) != len(cols) {
 		return invalidf("row %d has %d columns, the first row has %d (%v)", n+1, len(r), len(cols), cols)
 	}
@@ -171,7 +171,7 @@ func checkColumn(t *TableClause, name string) error {
 }
 
 // setItems turns r into SET items in column order.
-func setItems(t *TableClause, r Row) ([]setItem, error) {
+func setItems(t *TableClause, r Values) ([]setItem, error) {
 	cols, err := rowColumns(t, r)
 	if err != nil {
 		return nil, err

@@ -12,7 +12,7 @@ import (
 const maxValuesPerInsert = 30000
 
 // insertManyPK reports whether s is a multi-row INSERT … VALUES that
-// Exec runs itself (in chunks, reading the keys), and returns the
+// Execute runs itself (in chunks, reading the keys), and returns the
 // primary-key names to read (nil: none known).
 func insertManyPK(s *InsertStmt) (pk []string, ok bool) {
 	if s.err != nil || s.target == nil || s.query != nil || len(s.rows) < 2 || len(s.returning) > 0 {
@@ -45,10 +45,10 @@ func execInsertRows(ctx context.Context, target Target, s *InsertStmt, pk []stri
 	per := max(1, maxValuesPerInsert/max(1, len(s.cols)))
 	for i := 0; i < len(s.rows); i += per {
 		c := *s
-		c.target = nil // Exec runs it as it is
+		c.target = nil // Execute runs it as it is
 		c.rows = s.rows[i:min(i+per, len(s.rows))]
 		if !returning {
-			res, err := Exec(ctx, target, &c)
+			res, err := Execute(ctx, target, &c)
 			if err != nil {
 				return nil, err
 			}

@@ -39,7 +39,7 @@ var autoEscaper = strings.NewReplacer("/", "//", "%", "/%", "_", "/_")
 // Contains, StartsWith or EndsWith, or given with an explicit escape
 // character to LikeEscape. Plain Like without ESCAPE is a [BinaryExpr].
 type LikeExpr struct {
-	ops
+	Operators
 	left    Expr
 	pattern operand
 	not     bool
@@ -170,7 +170,7 @@ func (c *compiler) likeAffixes(l *LikeExpr) {
 
 // CollateExpr is x COLLATE name. See the Collate method of [Expr].
 type CollateExpr struct {
-	ops
+	Operators
 	e    Expr
 	name string
 }

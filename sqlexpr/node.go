@@ -7,105 +7,62 @@ import (
 )
 
 // The node interfaces are sealed: their marker methods are unexported, so
-// only this package defines node kinds (STYLE §6), while types of other
-// packages that embed a node — metadata.Table embeds *TableClause,
-// metadata.Column embeds *ColumnClause — satisfy them through promotion.
-// The markers return the canonical node, which is what the compiler
-// switches on: for a metadata.Column that is its embedded *ColumnClause.
+// only this package defines node kinds (the compiler's one type switch
+// knows them all), while types of other packages that embed a node —
+// metadata.Table embeds *TableClause, metadata.ColumnDef embeds
+// *ColumnClause — satisfy them through promotion. The markers return the
+// canonical node, which is what the compiler switches on: for a
+// metadata.ColumnDef that is its embedded *ColumnClause.
 
 // Expr is a SQL value expression: a column, a bound value, an operation,
 // a function call, a CASE, a CAST, a scalar subquery, …
 //
-// The operator methods take Go values or expressions: a value that is
-// not an [Expr] is bound (a placeholder in the text, the value in the
-// arguments); a [SelectBase] is used as a scalar subquery. The methods
-// never modify the receiver: they return a new node, or for a comparison
-// of two table columns (a join condition) the one made the last time
-// (nodes are never modified, so they can be shared).
+// Every expression type embeds [Operators], where the operator methods
+// below are documented once: comparisons (Eq, Lt, …), LIKE and its
+// relatives, IN, BETWEEN, NULL tests, arithmetic, And/Or/Not, Asc/Desc,
+// Label and Cast.
 type Expr interface {
 	SelectItem
 	OrderItem
 
-	// Eq is "=", or IS NULL when v is nil or Null().
 	Eq(v any) Expr
-	// Ne is "<>", or IS NOT NULL when v is nil or Null().
 	Ne(v any) Expr
-	Lt(v any) Expr // <
-	Le(v any) Expr // <=
-	Gt(v any) Expr // >
-	Ge(v any) Expr // >=
-	// Like is LIKE pattern; NotLike is NOT LIKE.
+	Lt(v any) Expr
+	Le(v any) Expr
+	Gt(v any) Expr
+	Ge(v any) Expr
 	Like(pattern any) Expr
 	NotLike(pattern any) Expr
-	// LikeEscape is LIKE pattern ESCAPE 'escape': in the pattern, escape
-	// followed by %, _ or itself matches that character literally. The
-	// escape character is written into the SQL, so it must be one
-	// printable ASCII character other than ' " ` \ and ? (an error when
-	// compiling otherwise). NotLikeEscape is NOT LIKE … ESCAPE. (A method
-	// taking the escape character, rather than an Escape method on what
-	// Like returns, because Like returns an Expr, like every operator.)
 	LikeEscape(pattern any, escape byte) Expr
 	NotLikeEscape(pattern any, escape byte) Expr
-	// Contains, StartsWith and EndsWith are LIKE '%s%', 's%' and '%s',
-	// as SQLAlchemy's contains, startswith and endswith with
-	// autoescape=True. A Go string s matches literally: its %, _ and /
-	// are escaped and the whole pattern is built in Go and bound as one
-	// value, x LIKE $1 ESCAPE '/' on every dialect. An expression s (a
-	// column) is wrapped in '%' in SQL with the dialect's concatenation,
-	// x LIKE '%' || y || '%' (concat('%', y, '%') on MySQL), and its
-	// wildcards stay wildcards. Any other s is an error when compiling.
 	Contains(s any) Expr
 	StartsWith(s any) Expr
 	EndsWith(s any) Expr
-	// Collate is x COLLATE collation, for a comparison or an ORDER BY in
-	// another collation than the column's. The collation is an
-	// identifier, quoted where the dialect needs it: "C" and "en_US" are
-	// double-quoted on PostgreSQL (upper case), utf8mb4_bin is bare on
-	// MySQL. The server must know the collation.
 	Collate(collation string) Expr
-	// ILike is case-insensitive LIKE: ILIKE where the dialect has it,
-	// else lower(x) LIKE lower(pattern).
 	ILike(pattern any) Expr
 	NotILike(pattern any) Expr
-	// RegexpMatch is the dialect's regular-expression match (~ on
-	// PostgreSQL, REGEXP on MySQL); an error on a dialect without one.
 	RegexpMatch(pattern any) Expr
-	// In is IN (values…). A single slice argument (other than []byte) is
-	// spread; a single SelectBase is a subquery. An empty list is the
-	// constant false condition 1 = 0 (see the package doc).
 	In(values ...any) Expr
-	// NotIn is NOT IN; an empty list is the constant true condition 1 = 1.
 	NotIn(values ...any) Expr
 	Between(lo, hi any) Expr
 	NotBetween(lo, hi any) Expr
 	IsNull() Expr
 	IsNotNull() Expr
-	// IsDistinctFrom is the NULL-safe "<>" (IS DISTINCT FROM, or the
-	// dialect's spelling: NOT (a <=> b) on MySQL, a IS NOT b on SQLite).
 	IsDistinctFrom(v any) Expr
-	// IsNotDistinctFrom is the NULL-safe "=".
 	IsNotDistinctFrom(v any) Expr
-	// Concat is string concatenation in the dialect's form: a || b, or
-	// concat(a, b) on MySQL.
 	Concat(v any) Expr
-	Add(v any) Expr // +
-	Sub(v any) Expr // -
-	Mul(v any) Expr // *
-	// Div is "/" as the server does it: integer division for two
-	// integers on PostgreSQL and SQLite (see the package doc).
+	Add(v any) Expr
+	Sub(v any) Expr
+	Mul(v any) Expr
 	Div(v any) Expr
-	Mod(v any) Expr // %
-	Neg() Expr      // -x
-	// And, Or and Not combine conditions; see the functions And, Or, Not.
+	Mod(v any) Expr
+	Neg() Expr
 	And(conds ...Expr) Expr
 	Or(conds ...Expr) Expr
 	Not() Expr
-	// Asc and Desc make ORDER BY items.
 	Asc() *Ordering
 	Desc() *Ordering
-	// Label names the expression: expr AS name in a SELECT list.
 	Label(name string) *LabelExpr
-	// Cast is CAST(expr AS t).
 	Cast(t types.Type) *CastExpr
 
 	exprNode() Expr
@@ -150,16 +107,27 @@ type SelectBase interface {
 	selectBase()
 }
 
-// ops carries the operator methods of an expression (ops.go). Every
-// expression node embeds it with self pointing at the node. The zero ops
-// belongs to no expression: it compiles to an error.
-type ops struct {
+// Operators carries the operator methods that every expression has
+// ([Expr]): each expression type of this package embeds it, so
+// users.C("age").Gt(18), Lower(users.C("name")).Like("j%") and
+// Count().Over(…).Label("n") all read the same way.
+//
+// The methods take Go values or expressions: a value that is not an
+// [Expr] is bound (a placeholder in the text, the value in the
+// arguments); a [SelectBase] is used as a scalar subquery. They never
+// modify the receiver: they return a new node, or for a comparison of two
+// table columns (a join condition) the one made the last time (nodes are
+// never modified, so they can be shared).
+//
+// Build expressions with this package's functions and methods; the zero
+// Operators belongs to no expression and compiles to an error.
+type Operators struct {
 	self Expr
 }
 
-func (o ops) exprNode() Expr { return o.self }
-func (ops) selectItem()      {}
-func (ops) orderItem()       {}
+func (o Operators) exprNode() Expr { return o.self }
+func (Operators) selectItem()      {}
+func (Operators) orderItem()       {}
 
 // operand is one input of an operation: an expression, or a value that
 // is bound. It is one interface word pair: x holds either an [Expr] (a
@@ -211,7 +179,7 @@ func toOperands(vs []any) []operand {
 	return out
 }
 
-// canon returns the canonical node of e (nil for the zero ops or a nil
+// canon returns the canonical node of e (nil for the zero Operators or a nil
 // interface).
 func canon(e Expr) Expr {
 	if e == nil || nilPointer(e) {

@@ -6,17 +6,19 @@ import (
 	"github.com/go-alchemy/alchemy/types"
 )
 
-// The operator methods of every expression (see the Expr interface for
-// their documentation). They build a new node around o.self.
+// The operator methods of every expression, documented once here. They
+// build a new node around o.self.
 
-func (o ops) Eq(v any) Expr {
+// Eq is "=", or IS NULL when v is nil or Null().
+func (o Operators) Eq(v any) Expr {
 	if isNull(v) {
 		return newUnary(opIsNull, o.self)
 	}
 	return compare(o.self, opEq, v)
 }
 
-func (o ops) Ne(v any) Expr {
+// Ne is "<>", or IS NOT NULL when v is nil or Null().
+func (o Operators) Ne(v any) Expr {
 	if isNull(v) {
 		return newUnary(opIsNotNull, o.self)
 	}
@@ -45,58 +47,148 @@ func compare(left Expr, op binOp, right any) Expr {
 	return b
 }
 
-func (o ops) Lt(v any) Expr                { return compare(o.self, opLt, v) }
-func (o ops) Le(v any) Expr                { return compare(o.self, opLe, v) }
-func (o ops) Gt(v any) Expr                { return compare(o.self, opGt, v) }
-func (o ops) Ge(v any) Expr                { return compare(o.self, opGe, v) }
-func (o ops) Like(p any) Expr              { return newBinary(o.self, opLike, p) }
-func (o ops) NotLike(p any) Expr           { return newBinary(o.self, opNotLike, p) }
-func (o ops) ILike(p any) Expr             { return newBinary(o.self, opILike, p) }
-func (o ops) NotILike(p any) Expr          { return newBinary(o.self, opNotILike, p) }
-func (o ops) RegexpMatch(p any) Expr       { return newBinary(o.self, opRegexp, p) }
-func (o ops) IsDistinctFrom(v any) Expr    { return newBinary(o.self, opDistinct, v) }
-func (o ops) IsNotDistinctFrom(v any) Expr { return newBinary(o.self, opNotDistinct, v) }
-func (o ops) Concat(v any) Expr            { return newBinary(o.self, opConcat, v) }
-func (o ops) Add(v any) Expr               { return newBinary(o.self, opAdd, v) }
-func (o ops) Sub(v any) Expr               { return newBinary(o.self, opSub, v) }
-func (o ops) Mul(v any) Expr               { return newBinary(o.self, opMul, v) }
-func (o ops) Div(v any) Expr               { return newBinary(o.self, opDiv, v) }
-func (o ops) Mod(v any) Expr               { return newBinary(o.self, opMod, v) }
-func (o ops) Neg() Expr                    { return newUnary(opNeg, o.self) }
-func (o ops) IsNull() Expr                 { return newUnary(opIsNull, o.self) }
-func (o ops) IsNotNull() Expr              { return newUnary(opIsNotNull, o.self) }
-func (o ops) Not() Expr                    { return Not(o.self) }
-func (o ops) Label(name string) *LabelExpr { return Label(name, o.self) }
-func (o ops) Cast(t types.Type) *CastExpr  { return Cast(o.self, t) }
-func (o ops) Asc() *Ordering               { return &Ordering{e: o.self} }
-func (o ops) Desc() *Ordering              { return &Ordering{e: o.self, desc: true} }
+// Lt is "<".
+func (o Operators) Lt(v any) Expr { return compare(o.self, opLt, v) }
 
-func (o ops) Contains(s any) Expr   { return affixLike(o.self, matchContains, s, "Contains") }
-func (o ops) StartsWith(s any) Expr { return affixLike(o.self, matchStartsWith, s, "StartsWith") }
-func (o ops) EndsWith(s any) Expr   { return affixLike(o.self, matchEndsWith, s, "EndsWith") }
+// Le is "<=".
+func (o Operators) Le(v any) Expr { return compare(o.self, opLe, v) }
 
-func (o ops) LikeEscape(p any, escape byte) Expr    { return likeEscape(o.self, false, p, escape) }
-func (o ops) NotLikeEscape(p any, escape byte) Expr { return likeEscape(o.self, true, p, escape) }
+// Gt is ">".
+func (o Operators) Gt(v any) Expr { return compare(o.self, opGt, v) }
 
-func (o ops) Collate(collation string) Expr {
+// Ge is ">=".
+func (o Operators) Ge(v any) Expr { return compare(o.self, opGe, v) }
+
+// Like is LIKE pattern.
+func (o Operators) Like(p any) Expr { return newBinary(o.self, opLike, p) }
+
+// NotLike is NOT LIKE pattern.
+func (o Operators) NotLike(p any) Expr { return newBinary(o.self, opNotLike, p) }
+
+// ILike is case-insensitive LIKE: ILIKE where the dialect has it,
+// else lower(x) LIKE lower(pattern).
+func (o Operators) ILike(p any) Expr { return newBinary(o.self, opILike, p) }
+
+// NotILike is the negation of ILike.
+func (o Operators) NotILike(p any) Expr { return newBinary(o.self, opNotILike, p) }
+
+// RegexpMatch is the dialect's regular-expression match (~ on
+// PostgreSQL, REGEXP on MySQL); an error on a dialect without one.
+func (o Operators) RegexpMatch(p any) Expr { return newBinary(o.self, opRegexp, p) }
+
+// IsDistinctFrom is the NULL-safe "<>" (IS DISTINCT FROM, or the
+// dialect's spelling: NOT (a <=> b) on MySQL, a IS NOT b on SQLite).
+func (o Operators) IsDistinctFrom(v any) Expr { return newBinary(o.self, opDistinct, v) }
+
+// IsNotDistinctFrom is the NULL-safe "=".
+func (o Operators) IsNotDistinctFrom(v any) Expr { return newBinary(o.self, opNotDistinct, v) }
+
+// Concat is string concatenation in the dialect's form: a || b, or
+// concat(a, b) on MySQL.
+func (o Operators) Concat(v any) Expr { return newBinary(o.self, opConcat, v) }
+
+// Add is "+".
+func (o Operators) Add(v any) Expr { return newBinary(o.self, opAdd, v) }
+
+// Sub is "-".
+func (o Operators) Sub(v any) Expr { return newBinary(o.self, opSub, v) }
+
+// Mul is "*".
+func (o Operators) Mul(v any) Expr { return newBinary(o.self, opMul, v) }
+
+// Div is "/" as the server does it: integer division for two
+// integers on PostgreSQL and SQLite (see the package doc).
+func (o Operators) Div(v any) Expr { return newBinary(o.self, opDiv, v) }
+
+// Mod is "%".
+func (o Operators) Mod(v any) Expr { return newBinary(o.self, opMod, v) }
+
+// Neg is unary minus, -x.
+func (o Operators) Neg() Expr { return newUnary(opNeg, o.self) }
+
+// IsNull is IS NULL.
+func (o Operators) IsNull() Expr { return newUnary(opIsNull, o.self) }
+
+// IsNotNull is IS NOT NULL.
+func (o Operators) IsNotNull() Expr { return newUnary(opIsNotNull, o.self) }
+
+// Not is NOT x (see the function Not).
+func (o Operators) Not() Expr { return Not(o.self) }
+
+// Label names the expression: expr AS name in a SELECT list.
+func (o Operators) Label(name string) *LabelExpr { return Label(name, o.self) }
+
+// Cast is CAST(expr AS t).
+func (o Operators) Cast(t types.Type) *CastExpr { return Cast(o.self, t) }
+
+// Asc makes an ascending ORDER BY item.
+func (o Operators) Asc() *Ordering { return &Ordering{e: o.self} }
+
+// Desc makes a descending ORDER BY item.
+func (o Operators) Desc() *Ordering { return &Ordering{e: o.self, desc: true} }
+
+// Contains, StartsWith and EndsWith are LIKE '%s%', 's%' and '%s',
+// as SQLAlchemy's contains, startswith and endswith with
+// autoescape=True. A Go string s matches literally: its %, _ and /
+// are escaped and the whole pattern is built in Go and bound as one
+// value, x LIKE $1 ESCAPE '/' on every dialect. An expression s (a
+// column) is wrapped in '%' in SQL with the dialect's concatenation,
+// x LIKE '%' || y || '%' (concat('%', y, '%') on MySQL), and its
+// wildcards stay wildcards. Any other s is an error when compiling.
+func (o Operators) Contains(s any) Expr { return affixLike(o.self, matchContains, s, "Contains") }
+
+// StartsWith is LIKE 's%'; see Contains.
+func (o Operators) StartsWith(s any) Expr { return affixLike(o.self, matchStartsWith, s, "StartsWith") }
+
+// EndsWith is LIKE '%s'; see Contains.
+func (o Operators) EndsWith(s any) Expr { return affixLike(o.self, matchEndsWith, s, "EndsWith") }
+
+// LikeEscape is LIKE pattern ESCAPE 'escape': in the pattern, escape
+// followed by %, _ or itself matches that character literally. The
+// escape character is written into the SQL, so it must be one
+// printable ASCII character other than ' " ` \ and ? (an error when
+// compiling otherwise). (A method taking the escape character, rather
+// than an Escape method on what Like returns, because Like returns an
+// Expr, like every operator.)
+func (o Operators) LikeEscape(p any, escape byte) Expr { return likeEscape(o.self, false, p, escape) }
+
+// NotLikeEscape is NOT LIKE … ESCAPE; see LikeEscape.
+func (o Operators) NotLikeEscape(p any, escape byte) Expr { return likeEscape(o.self, true, p, escape) }
+
+// Collate is x COLLATE collation, for a comparison or an ORDER BY in
+// another collation than the column's. The collation is an
+// identifier, quoted where the dialect needs it: "C" and "en_US" are
+// double-quoted on PostgreSQL (upper case), utf8mb4_bin is bare on
+// MySQL. The server must know the collation.
+func (o Operators) Collate(collation string) Expr {
 	c := &CollateExpr{e: o.self, name: collation}
 	c.self = c
 	return c
 }
 
-func (o ops) And(conds ...Expr) Expr {
+// And is x AND conds…; see the function And.
+func (o Operators) And(conds ...Expr) Expr {
 	return boolList(false, append([]Expr{o.self}, conds...))
 }
 
-func (o ops) Or(conds ...Expr) Expr {
+// Or is x OR conds…; see the function Or.
+func (o Operators) Or(conds ...Expr) Expr {
 	return boolList(true, append([]Expr{o.self}, conds...))
 }
 
-func (o ops) In(values ...any) Expr    { return newIn(o.self, false, values) }
-func (o ops) NotIn(values ...any) Expr { return newIn(o.self, true, values) }
+// In is IN (values…). A single slice argument (other than []byte) is
+// spread; a single SelectBase is a subquery. An empty list is the
+// constant false condition 1 = 0 (see the package doc).
+func (o Operators) In(values ...any) Expr { return newIn(o.self, false, values) }
 
-func (o ops) Between(lo, hi any) Expr    { return newBetween(o.self, false, lo, hi) }
-func (o ops) NotBetween(lo, hi any) Expr { return newBetween(o.self, true, lo, hi) }
+// NotIn is NOT IN; an empty list is the constant true condition 1 = 1.
+func (o Operators) NotIn(values ...any) Expr { return newIn(o.self, true, values) }
+
+// Between is BETWEEN lo AND hi.
+func (o Operators) Between(lo, hi any) Expr { return newBetween(o.self, false, lo, hi) }
+
+// NotBetween is NOT BETWEEN lo AND hi.
+func (o Operators) NotBetween(lo, hi any) Expr { return newBetween(o.self, true, lo, hi) }
 
 func newBetween(left Expr, not bool, lo, hi any) Expr {
 	col := typedColumn(left)

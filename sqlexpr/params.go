@@ -10,7 +10,7 @@ import (
 )
 
 // Params are the values of a statement's named parameters ([BindParam],
-// :name in [Text]) given when it runs: Exec(ctx, db, stmt, Params{"id": 7}).
+// :name in [Text]) given when it runs: Execute(ctx, db, stmt, Params{"id": 7}).
 // Given to an INSERT without Values, they are the row to insert, and a
 // list of them (executemany) the rows.
 type Params map[string]any
@@ -18,7 +18,7 @@ type Params map[string]any
 // BindParamExpr is a named parameter whose value is given when the
 // statement runs. See [BindParam].
 type BindParamExpr struct {
-	ops
+	Operators
 	ref paramRef
 }
 
@@ -141,7 +141,7 @@ func oneParams(op string, params []Params) (Params, error) {
 	case 1:
 		return params[0], nil
 	}
-	return nil, invalidf("%s takes one Params, not %d (Exec runs a statement for each of several)", op, len(params))
+	return nil, invalidf("%s takes one Params, not %d (Execute runs a statement for each of several)", op, len(params))
 }
 
 func (p paramRef) String() string { return fmt.Sprintf(":%s", p.name) }

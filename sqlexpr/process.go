@@ -452,7 +452,7 @@ func parseClock(s string) (time.Duration, error) {
 }
 
 // Bind direction. A Go value given for a typed column (users.C("at").Eq(t),
-// a Row for INSERT or UPDATE) is made the value the column's type stores,
+// a Values for INSERT or UPDATE) is made the value the column's type stores,
 // when the statement is built: a time.Time for a Date is its date, a
 // time.Duration for an Interval is its text, a map for a JSON column is
 // its encoding. What depends on the dialect (SQLite keeps DATETIME as

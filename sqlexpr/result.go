@@ -13,9 +13,9 @@ import (
 // error. Every verb reads what it needs and closes the rows.
 
 // All reads every remaining row and closes the rows.
-func (r *Rows) All() ([]*ResultRow, error) {
+func (r *Rows) All() ([]*Row, error) {
 	defer r.Close()
-	var out []*ResultRow
+	var out []*Row
 	for r.Next() {
 		row, err := r.row()
 		if err != nil {
@@ -37,7 +37,7 @@ func (r *Rows) closeErr() error {
 }
 
 // one reads the single row; with none it returns nil, nil.
-func (r *Rows) one() (*ResultRow, error) {
+func (r *Rows) one() (*Row, error) {
 	defer r.Close()
 	if !r.Next() {
 		return nil, r.closeErr()
@@ -54,7 +54,7 @@ func (r *Rows) one() (*ResultRow, error) {
 
 // One returns the only row: [ErrNoResultFound] for none,
 // [ErrMultipleResultsFound] for more than one.
-func (r *Rows) One() (*ResultRow, error) {
+func (r *Rows) One() (*Row, error) {
 	row, err := r.one()
 	if err == nil && row == nil {
 		return nil, ErrNoResultFound
@@ -64,10 +64,10 @@ func (r *Rows) One() (*ResultRow, error) {
 
 // OneOrNone returns the only row, nil for none, and
 // [ErrMultipleResultsFound] for more than one.
-func (r *Rows) OneOrNone() (*ResultRow, error) { return r.one() }
+func (r *Rows) OneOrNone() (*Row, error) { return r.one() }
 
 // First returns the first row, nil for none, and discards the rest.
-func (r *Rows) First() (*ResultRow, error) {
+func (r *Rows) First() (*Row, error) {
 	defer r.Close()
 	if !r.Next() {
 		return nil, r.closeErr()

@@ -37,7 +37,7 @@ func exampleDB() (*sql.DB, *metadata.Table) {
 		panic(err)
 	}
 	at := time.Date(2026, 12, 2, 10, 30, 0, 0, time.UTC)
-	_, err = sqlexpr.Exec(ctx, db, sqlexpr.Insert(orders),
+	_, err = sqlexpr.Execute(ctx, db, sqlexpr.Insert(orders),
 		sqlexpr.Params{"customer": "ann", "total": decimal.RequireFromString("19.99"), "paid": true, "placed": at},
 		sqlexpr.Params{"customer": "bob", "total": decimal.RequireFromString("5.00"), "paid": false, "placed": at.Add(time.Hour)},
 		sqlexpr.Params{"customer": "ann", "total": decimal.RequireFromString("7.50"), "paid": true, "placed": at.Add(2 * time.Hour)})
@@ -169,12 +169,12 @@ func ExampleBindParam() {
 	// SELECT count(*) AS count_1 FROM orders WHERE orders.customer = $1
 }
 
-// Exec with a list of Params inserts them in one multi-row INSERT and,
+// Execute with a list of Params inserts them in one multi-row INSERT and,
 // where the dialect has INSERT … RETURNING, reports every key.
-func ExampleExec_executemany() {
+func ExampleExecute_executemany() {
 	db, orders := exampleDB()
 	defer db.Close()
-	res, err := sqlexpr.Exec(context.Background(), db, sqlexpr.Insert(orders),
+	res, err := sqlexpr.Execute(context.Background(), db, sqlexpr.Insert(orders),
 		sqlexpr.Params{"customer": "cy", "paid": false},
 		sqlexpr.Params{"customer": "di", "paid": true})
 	if err != nil {

@@ -31,7 +31,7 @@ func TestResultVerbs(t *testing.T) {
 			}
 			return rows
 		}
-		name := func(r *sqlexpr.ResultRow) any {
+		name := func(r *sqlexpr.Row) any {
 			if r == nil {
 				return nil
 			}
@@ -206,12 +206,12 @@ func TestUnknownColumn(t *testing.T) {
 	}
 	row := sqlexpr.QueryRow(ctx, s.db, sqlexpr.Text("SELECT 1 AS id"))
 	if row.Get("ID") != nil || !errors.As(row.Err(), &nsc) {
-		t.Errorf("ResultRow.Get(ID): err %v", row.Err())
+		t.Errorf("Row.Get(ID): err %v", row.Err())
 	}
 	// A nil row (First of nothing) does not panic.
-	var none *sqlexpr.ResultRow
+	var none *sqlexpr.Row
 	if none.Get("id") != nil || !errors.Is(none.Scan(new(int)), sqlexpr.ErrNoResultFound) || none.Map() != nil {
-		t.Error("a nil ResultRow did not report ErrNoResultFound")
+		t.Error("a nil Row did not report ErrNoResultFound")
 	}
 }
 
@@ -229,7 +229,7 @@ func TestExecuteMany(t *testing.T) {
 		}
 		t.Cleanup(func() { md.DropAll(context.Background(), s.db) })
 		params := []sqlexpr.Params{{"name": "a"}, {"name": "b"}, {"name": "c"}}
-		res, err := sqlexpr.Exec(ctx, s.db, sqlexpr.Insert(tbl), params...)
+		res, err := sqlexpr.Execute(ctx, s.db, sqlexpr.Insert(tbl), params...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -248,14 +248,14 @@ func TestExecuteMany(t *testing.T) {
 			t.Errorf("without RETURNING: keys %v, err %v, pk %v", keys, kerr, res.InsertedPrimaryKey())
 		}
 		// Values with two rows takes the same path.
-		res, err = sqlexpr.Exec(ctx, s.db, sqlexpr.Insert(tbl).Values(sqlexpr.Row{"name": "d"}, sqlexpr.Row{"name": "e"}))
+		res, err = sqlexpr.Execute(ctx, s.db, sqlexpr.Insert(tbl).Values(sqlexpr.Values{"name": "d"}, sqlexpr.Values{"name": "e"}))
 		if err != nil {
 			t.Fatal(err)
 		}
 		_ = res.InsertedPrimaryKey() // never panics
 		// An UPDATE run once per Params, through BindParam.
-		upd := sqlexpr.Update(tbl).Values(sqlexpr.Row{"name": sqlexpr.BindParam("new")}).Where(tbl.C("name").Eq(sqlexpr.BindParam("old")))
-		res, err = sqlexpr.Exec(ctx, s.db, upd, sqlexpr.Params{"old": "a", "new": "A"}, sqlexpr.Params{"old": "b", "new": "B"})
+		upd := sqlexpr.Update(tbl).Values(sqlexpr.Values{"name": sqlexpr.BindParam("new")}).Where(tbl.C("name").Eq(sqlexpr.BindParam("old")))
+		res, err = sqlexpr.Execute(ctx, s.db, upd, sqlexpr.Params{"old": "a", "new": "A"}, sqlexpr.Params{"old": "b", "new": "B"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -271,7 +271,7 @@ func TestExecuteMany(t *testing.T) {
 		for i := range big {
 			big[i] = sqlexpr.Params{"name": "x"}
 		}
-		res, err = sqlexpr.Exec(ctx, s.db, sqlexpr.Insert(tbl), big...)
+		res, err = sqlexpr.Execute(ctx, s.db, sqlexpr.Insert(tbl), big...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -337,7 +337,7 @@ func TestBindParams(t *testing.T) {
 				t.Errorf("age %d: %v, %v", c.age, got, err)
 			}
 		}
-		q, _ := s.d.QuoteIdent(f.users.TableName())
+		q, _ := s.d.QuoteIdent(f.users.Name())
 		n, err := sqlexpr.One[int64](ctx, s.db, sqlexpr.Text("SELECT count(*) FROM "+q+" WHERE age = :age OR name = :name").
 			Columns(types.BigInteger()), sqlexpr.Params{"age": 41, "name": "bob"})
 		if err != nil || n != 2 {

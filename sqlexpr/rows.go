@@ -267,19 +267,19 @@ func (r *Rows) ScanAll(dst any) error {
 	return scanAll(r, dst)
 }
 
-// ResultRow is one row already read: the result of [QueryRow], and
+// Row is one row already read: the result of [QueryRow], and
 // what [Rows.One], [Rows.First], [Rows.All] return. Its values are final
 // (typed columns processed, text as string), so it can outlive its
-// Rows. A nil *ResultRow (OneOrNone or First of an empty result)
+// Rows. A nil *Row (OneOrNone or First of an empty result)
 // reports [ErrNoResultFound] from its methods instead of panicking.
-type ResultRow struct {
+type Row struct {
 	cols []string
 	vals []any
 	err  error
 }
 
-// row returns the current row as a ResultRow with its own values.
-func (r *Rows) row() (*ResultRow, error) {
+// row returns the current row as a Row with its own values.
+func (r *Rows) row() (*Row, error) {
 	if err := r.load(); err != nil {
 		return nil, err
 	}
@@ -287,30 +287,30 @@ func (r *Rows) row() (*ResultRow, error) {
 	for i := range vals {
 		vals[i] = r.value(i)
 	}
-	return &ResultRow{cols: r.cols, vals: vals}, nil
+	return &Row{cols: r.cols, vals: vals}, nil
 }
 
-func firstRow(rows *Rows) *ResultRow {
+func firstRow(rows *Rows) *Row {
 	defer rows.Close()
 	if !rows.Next() {
 		if err := rows.Err(); err != nil {
-			return &ResultRow{err: err}
+			return &Row{err: err}
 		}
-		return &ResultRow{err: sql.ErrNoRows}
+		return &Row{err: sql.ErrNoRows}
 	}
 	row, err := rows.row()
 	if err != nil {
-		return &ResultRow{err: err}
+		return &Row{err: err}
 	}
 	if err := rows.Close(); err != nil {
-		return &ResultRow{err: err}
+		return &Row{err: err}
 	}
 	return row
 }
 
 // Err returns the error of the query (sql.ErrNoRows when QueryRow found
 // no row), or of a Get of an unknown column.
-func (r *ResultRow) Err() error {
+func (r *Row) Err() error {
 	if r == nil {
 		return ErrNoResultFound
 	}
@@ -318,7 +318,7 @@ func (r *ResultRow) Err() error {
 }
 
 // Columns returns the row's column names.
-func (r *ResultRow) Columns() []string {
+func (r *Row) Columns() []string {
 	if r == nil {
 		return nil
 	}
@@ -327,7 +327,7 @@ func (r *ResultRow) Columns() []string {
 
 // Values returns the row's values in column order. The slice must not
 // be modified.
-func (r *ResultRow) Values() []any {
+func (r *Row) Values() []any {
 	if r == nil {
 		return nil
 	}
@@ -339,7 +339,7 @@ func (r *ResultRow) Values() []any {
 // between sizes when they fit; []byte and string convert into each
 // other; a JSON value decodes into any other destination; NULL needs a
 // pointer, interface or sql.Scanner destination.
-func (r *ResultRow) Scan(dest ...any) error {
+func (r *Row) Scan(dest ...any) error {
 	if err := r.Err(); err != nil {
 		return err
 	}
@@ -357,7 +357,7 @@ func (r *ResultRow) Scan(dest ...any) error {
 // Get returns the value of column name, converted as by Rows.Get; nil
 // for NULL or a failed query. An unknown name returns nil and makes Err
 // a [*NoSuchColumnError].
-func (r *ResultRow) Get(name string) any {
+func (r *Row) Get(name string) any {
 	if r.Err() != nil {
 		return nil
 	}
@@ -371,7 +371,7 @@ func (r *ResultRow) Get(name string) any {
 }
 
 // Map returns the row as a map, nil when the query failed.
-func (r *ResultRow) Map() map[string]any {
+func (r *Row) Map() map[string]any {
 	if r.Err() != nil {
 		return nil
 	}
@@ -386,9 +386,24 @@ func (r *ResultRow) Map() map[string]any {
 
 // ScanStruct copies the row into the struct dst points to (see
 // Rows.ScanStruct).
-func (r *ResultRow) ScanStruct(dst any) error {
+func (r *Row) ScanStruct(dst any) error {
 	if err := r.Err(); err != nil {
 		return err
 	}
 	return scanStruct(dst, r.cols, r.vals)
+}
+
+// RowFrom is [QueryRow] for a query run with database/sql: it reads the
+// first row of rows into a Row and closes rows. A non-nil err is the
+// query's error (rows is then not read and may be nil); the Row reports
+// it, as it reports sql.ErrNoRows for an empty result. Values are the
+// driver's, with text columns as string (see [Rows.Get]).
+func RowFrom(rows *sql.Rows, err error) *Row {
+	if err != nil {
+		return &Row{err: err}
+	}
+	if rows == nil {
+		return &Row{err: invalidf("RowFrom: nil rows")}
+	}
+	return firstRow(&Rows{Rows: rows})
 }

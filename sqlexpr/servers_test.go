@@ -135,10 +135,10 @@ func newFixture(t *testing.T, s server) fixture {
 		users:     sqlexpr.NewTable(uniqueName("users"), "id", "name", "email", "age", "active").SetPrimaryKey("id"),
 		addresses: sqlexpr.NewTable(uniqueName("addresses"), "id", "user_id", "city").SetPrimaryKey("id"),
 	}
-	createTable(t, s, f.users.TableName(), usersDDL)
-	createTable(t, s, f.addresses.TableName(), addressesDDL)
+	createTable(t, s, f.users.Name(), usersDDL)
+	createTable(t, s, f.addresses.Name(), addressesDDL)
 	ctx := context.Background()
-	people := []sqlexpr.Row{
+	people := []sqlexpr.Values{
 		{"name": "john", "email": "john@x", "age": 30, "active": true},
 		{"name": "mary", "email": "mary@x", "age": 25, "active": false},
 		{"name": "bob", "email": nil, "age": nil, "active": true},
@@ -146,7 +146,7 @@ func newFixture(t *testing.T, s server) fixture {
 		{"name": "Zed", "email": "zed@x", "age": 30, "active": true},
 	}
 	for i, p := range people {
-		res, err := sqlexpr.Exec(ctx, s.db, sqlexpr.Insert(f.users).Values(p))
+		res, err := sqlexpr.Execute(ctx, s.db, sqlexpr.Insert(f.users).Values(p))
 		if err != nil {
 			t.Fatalf("insert %v: %v", p, err)
 		}
@@ -154,9 +154,9 @@ func newFixture(t *testing.T, s server) fixture {
 			t.Fatalf("InsertedPrimaryKey of row %d = %v", i+1, pk)
 		}
 	}
-	_, err := sqlexpr.Exec(ctx, s.db, sqlexpr.Insert(f.addresses).Values(
-		sqlexpr.Row{"user_id": 1, "city": "Berlin"}, sqlexpr.Row{"user_id": 1, "city": "Paris"},
-		sqlexpr.Row{"user_id": 2, "city": "Paris"}, sqlexpr.Row{"user_id": 4, "city": "Rome"}))
+	_, err := sqlexpr.Execute(ctx, s.db, sqlexpr.Insert(f.addresses).Values(
+		sqlexpr.Values{"user_id": 1, "city": "Berlin"}, sqlexpr.Values{"user_id": 1, "city": "Paris"},
+		sqlexpr.Values{"user_id": 2, "city": "Paris"}, sqlexpr.Values{"user_id": 4, "city": "Rome"}))
 	if err != nil {
 		t.Fatal(err)
 	}

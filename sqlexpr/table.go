@@ -80,8 +80,8 @@ func (t *TableClause) addColumn(name string) *ColumnClause {
 	return c
 }
 
-// TableName returns the table's name.
-func (t *TableClause) TableName() string { return t.name }
+// Name returns the table's name (without its schema).
+func (t *TableClause) Name() string { return t.name }
 
 // Schema returns the table's schema, empty for the default one.
 func (t *TableClause) Schema() string { return t.schema }
@@ -90,8 +90,9 @@ func (t *TableClause) Schema() string { return t.schema }
 // reach the clause of a declared table explicitly.
 func (t *TableClause) Clause() *TableClause { return t }
 
-// Column returns the column named name, or nil when the table has none.
-func (t *TableClause) Column(name string) *ColumnClause { return t.lookup(name) }
+// LookupColumn returns the column named name, or nil when the table has
+// none (C returns a column that fails to compile instead).
+func (t *TableClause) LookupColumn(name string) *ColumnClause { return t.lookup(name) }
 
 // lookup returns the column named name, nil for none. A short column
 // list is scanned, which is faster than hashing the name; columns and
@@ -110,14 +111,14 @@ func (t *TableClause) lookup(name string) *ColumnClause {
 	return t.byName[name]
 }
 
-// ColumnClauses returns the table's columns in declaration order. The
+// Columns returns the table's columns in declaration order. The
 // slice must not be modified.
-func (t *TableClause) ColumnClauses() []*ColumnClause { return t.columns }
+func (t *TableClause) Columns() []*ColumnClause { return t.columns }
 
 // ColumnClause is a column of a table (or of an alias or subquery). It is
 // an [Expr]: it has all the operator methods (Eq, Like, In, …).
 type ColumnClause struct {
-	ops
+	Operators
 	table *TableClause
 	name  string
 	from  FromClause // the alias, subquery or CTE it is read from; nil: table
@@ -130,8 +131,8 @@ type ColumnClause struct {
 	cmp atomic.Pointer[BinaryExpr]
 }
 
-// ColumnName returns the column's name.
-func (c *ColumnClause) ColumnName() string { return c.name }
+// Name returns the column's name.
+func (c *ColumnClause) Name() string { return c.name }
 
 // Type returns the column's type, nil for an untyped column.
 func (c *ColumnClause) Type() types.Type { return c.typ }
@@ -144,5 +145,5 @@ func (c *ColumnClause) SetType(typ types.Type) { c.typ = typ }
 
 // Table returns the table the column belongs to: the aliased table for a
 // column of an alias, nil for a column of a subquery or CTE and for a
-// standalone [Column].
+// standalone [NewColumn].
 func (c *ColumnClause) Table() *TableClause { return c.table }

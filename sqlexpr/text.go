@@ -10,7 +10,7 @@ import (
 // [Statement] and also an [Expr], so it can stand for a condition:
 // Select(users).Where(Text("lower(name) = ?", "john")).
 type TextClause struct {
-	ops
+	Operators
 	sql      string
 	args     []any
 	values   Params                // values of :name parameters given to Text
@@ -27,7 +27,7 @@ type TextClause struct {
 //     len(args), else compiling is an error;
 //   - :name parameters, as in SQLAlchemy's text(): their values come
 //     from a [Params] given as the only argument (Text("… :id", Params{"id": 7}))
-//     or when the statement runs (Exec(ctx, db, stmt, Params{"id": 7})).
+//     or when the statement runs (Execute(ctx, db, stmt, Params{"id": 7})).
 //     A name is a letter or underscore followed by letters, digits and
 //     underscores. "::" (a PostgreSQL cast) and a colon after a letter or
 //     digit (a[1:2]) are not parameters, nor is a name followed by a

@@ -125,13 +125,13 @@ func runTypeTable(t *testing.T, s server) {
 		}
 		tbl := typeTable(t, s, cases)
 		ctx := context.Background()
-		row := sqlexpr.Row{"id": 1}
-		null := sqlexpr.Row{"id": 2}
+		row := sqlexpr.Values{"id": 1}
+		null := sqlexpr.Values{"id": 2}
 		for _, c := range cases {
 			row[c.col] = c.bind
 			null[c.col] = nil
 		}
-		if _, err := sqlexpr.Exec(ctx, s.db, sqlexpr.Insert(tbl).Values(row, null)); err != nil {
+		if _, err := sqlexpr.Execute(ctx, s.db, sqlexpr.Insert(tbl).Values(row, null)); err != nil {
 			t.Fatal(err)
 		}
 
@@ -248,10 +248,10 @@ func TestTypeTableStored(t *testing.T) {
 		}
 		tbl := typeTable(t, s, cases)
 		ctx := context.Background()
-		if _, err := sqlexpr.Exec(ctx, s.db, sqlexpr.Insert(tbl).Values(sqlexpr.Row{"id": 1, "at": cases[0].bind, "uid": cases[1].bind})); err != nil {
+		if _, err := sqlexpr.Execute(ctx, s.db, sqlexpr.Insert(tbl).Values(sqlexpr.Values{"id": 1, "at": cases[0].bind, "uid": cases[1].bind})); err != nil {
 			t.Fatal(err)
 		}
-		q, _ := s.d.QuoteIdent(tbl.TableName())
+		q, _ := s.d.QuoteIdent(tbl.Name())
 		var at, uid string
 		expr := map[string]string{
 			"postgresql": "SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS.US'), uid::text FROM ",
@@ -276,11 +276,11 @@ func TestDropInKeepsDriverValues(t *testing.T) {
 		tbl := typeTable(t, s, []typeCase{{"flag", types.Boolean(), nil, nil}, {"amount", types.Numeric(10, 2), nil, nil},
 			{"at", types.DateTime(), nil, nil}})
 		ctx := context.Background()
-		if _, err := sqlexpr.Exec(ctx, s.db, sqlexpr.Insert(tbl).Values(sqlexpr.Row{"id": 1, "flag": true,
+		if _, err := sqlexpr.Execute(ctx, s.db, sqlexpr.Insert(tbl).Values(sqlexpr.Values{"id": 1, "flag": true,
 			"amount": decimal.RequireFromString("1.50"), "at": time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)})); err != nil {
 			t.Fatal(err)
 		}
-		q, _ := s.d.QuoteIdent(tbl.TableName())
+		q, _ := s.d.QuoteIdent(tbl.Name())
 		var flag, amount, at any
 		if err := s.db.QueryRowContext(ctx, "SELECT flag, amount, at FROM "+q).Scan(&flag, &amount, &at); err != nil {
 			t.Fatal(err)
@@ -316,7 +316,7 @@ func TestProcessingErrors(t *testing.T) {
 		t.Error("Scan of 'x' as an Integer succeeded")
 	}
 	rows.Close()
-	_, err = sqlexpr.Exec(ctx, s.db, sqlexpr.Text("SELECT :v").Bind("v", types.JSON()), sqlexpr.Params{"v": make(chan int)})
+	_, err = sqlexpr.Execute(ctx, s.db, sqlexpr.Text("SELECT :v").Bind("v", types.JSON()), sqlexpr.Params{"v": make(chan int)})
 	if err == nil || !errorContains(err, "JSON") {
 		t.Errorf("binding a channel for JSON: %v", err)
 	}

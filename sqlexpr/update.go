@@ -31,7 +31,7 @@ func (s *UpdateStmt) Err() error { return s.err }
 
 // Values adds SET col=value items and returns s; values are bound unless
 // they are expressions (users.C("visits").Add(1)).
-func (s *UpdateStmt) Values(set Row) *UpdateStmt {
+func (s *UpdateStmt) Values(set Values) *UpdateStmt {
 	if s.table == nil {
 		return s
 	}

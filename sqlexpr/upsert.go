@@ -16,7 +16,7 @@ func (s *InsertStmt) OnConflictDoNothing(target ...string) *InsertStmt {
 // is the value the INSERT proposed. On MySQL it is written ON DUPLICATE
 // KEY UPDATE, where the server checks every unique key rather than the
 // target.
-func (s *InsertStmt) OnConflictDoUpdate(target []string, set Row) *InsertStmt {
+func (s *InsertStmt) OnConflictDoUpdate(target []string, set Values) *InsertStmt {
 	u := &upsert{kind: upsertDoUpdate, target: append([]string(nil), target...)}
 	if len(target) == 0 {
 		s.setErr(invalidf("OnConflictDoUpdate: ON CONFLICT DO UPDATE needs a conflict target"))
@@ -28,12 +28,12 @@ func (s *InsertStmt) OnConflictDoUpdate(target []string, set Row) *InsertStmt {
 // OnDuplicateKeyUpdate adds MySQL's ON DUPLICATE KEY UPDATE … and returns
 // s; other dialects make compiling a [*CompileError] (use
 // OnConflictDoUpdate, which MySQL also accepts).
-func (s *InsertStmt) OnDuplicateKeyUpdate(set Row) *InsertStmt {
+func (s *InsertStmt) OnDuplicateKeyUpdate(set Values) *InsertStmt {
 	s.setUpsertSet(&upsert{kind: upsertDuplicateKey}, set)
 	return s
 }
 
-func (s *InsertStmt) setUpsertSet(u *upsert, set Row) {
+func (s *InsertStmt) setUpsertSet(u *upsert, set Values) {
 	if s.table == nil {
 		return
 	}

@@ -96,7 +96,7 @@ func run(ctx context.Context, w io.Writer, rawURL string) (err error) {
 	}
 	var names []string
 	for _, t := range sorted {
-		names = append(names, t.TableName())
+		names = append(names, t.Name())
 	}
 	step("   CreateAll created %s (declared: %s)", strings.Join(names, ", "), strings.Join(md.Keys(), ", "))
 
@@ -106,17 +106,17 @@ func run(ctx context.Context, w io.Writer, rawURL string) (err error) {
 		return err
 	}
 	signedUp := time.Date(2026, 12, 2, 10, 30, 0, 0, time.UTC)
-	res, err := c.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Row{"name": "john", "email": "john@example.com",
+	res, err := c.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Values{"name": "john", "email": "john@example.com",
 		"signed_up": signedUp, "active": true}))
 	if err != nil {
 		return err
 	}
 	johnID := res.InsertedPrimaryKey()[0] // one row: its key is known on every dialect
 	step("4. Connect + INSERT john (id %v): in a transaction = %v", johnID, c.InTransaction())
-	if err := c.Commit(); err != nil {
+	if err := c.Commit(ctx); err != nil {
 		return err
 	}
-	if _, err := c.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Row{"name": "ghost", "email": "ghost@example.com"})); err != nil {
+	if _, err := c.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Values{"name": "ghost", "email": "ghost@example.com"})); err != nil {
 		return err
 	}
 	if err := c.Close(); err != nil {
@@ -126,14 +126,14 @@ func run(ctx context.Context, w io.Writer, rawURL string) (err error) {
 
 	// 5. Begin: commit on success, roll back on error.
 	err = eng.Begin(ctx, func(c *alchemy.Conn) error {
-		res, err := c.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Row{"name": "wendy", "email": "wendy@example.com",
+		res, err := c.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Values{"name": "wendy", "email": "wendy@example.com",
 			"signed_up": signedUp.Add(36 * time.Hour), "active": false}))
 		if err != nil {
 			return err
 		}
 		_, err = c.Execute(ctx, sqlexpr.Insert(addresses).Values(
-			sqlexpr.Row{"user_id": johnID, "street": "1 Main St", "city": "Springfield"},
-			sqlexpr.Row{"user_id": res.InsertedPrimaryKey()[0], "street": "2 Elm St", "city": "Shelbyville"}))
+			sqlexpr.Values{"user_id": johnID, "street": "1 Main St", "city": "Springfield"},
+			sqlexpr.Values{"user_id": res.InsertedPrimaryKey()[0], "street": "2 Elm St", "city": "Shelbyville"}))
 		return err
 	})
 	if err != nil {
@@ -141,10 +141,10 @@ func run(ctx context.Context, w io.Writer, rawURL string) (err error) {
 	}
 	step("5. Begin inserted wendy and two addresses, and committed")
 	errDup := eng.Begin(ctx, func(c *alchemy.Conn) error {
-		if _, err := c.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Row{"name": "mallory", "email": "mallory@example.com"})); err != nil {
+		if _, err := c.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Values{"name": "mallory", "email": "mallory@example.com"})); err != nil {
 			return err
 		}
-		_, err := c.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Row{"name": "john2", "email": "john@example.com"}))
+		_, err := c.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Values{"name": "john2", "email": "john@example.com"}))
 		return err
 	})
 	if errDup == nil {

@@ -74,7 +74,7 @@ func openResultFixture(tb testing.TB, url string) *resultFixture {
 		rows[i] = sqlexpr.Params{"name": fmt.Sprintf("user %d", i), "amount": float64(i) / 4,
 			"at": at.Add(time.Duration(i) * time.Second), "flag": i%2 == 0}
 	}
-	if _, err := sqlexpr.Exec(ctx, db, sqlexpr.Insert(typed), rows...); err != nil {
+	if _, err := sqlexpr.Execute(ctx, db, sqlexpr.Insert(typed), rows...); err != nil {
 		tb.Fatal(err)
 	}
 	untyped := sqlexpr.NewTable(name, "id", "name", "amount", "at", "flag")
