@@ -723,7 +723,7 @@ func TestGaleraNodeUnusable(t *testing.T) {
 		}
 		t.Logf("node 3 left the primary component %v after the kills", time.Since(lost).Round(time.Millisecond))
 
-		commitErr := tx.Commit()
+		commitErr := tx.Commit(ctx)
 		var n int
 		queryErr := eng.QueryRowContext(ctx, "SELECT COUNT(*) FROM gq_rows").Scan(&n)
 		for _, c := range []struct {
