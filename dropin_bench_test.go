@@ -3,6 +3,7 @@ package alchemy_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"testing"
 
 	"github.com/go-alchemy/alchemy"
@@ -127,11 +128,8 @@ func benchPrepared(b *testing.B, db *sql.DB, pb prepBench) {
 	defer stmt.Close()
 	b.ReportAllocs()
 	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		var n int
-		if err := stmt.QueryRowContext(ctx, i).Scan(&n); err != nil || n != i+1 {
-			b.Fatalf("QueryRow %d: %d, %v", i, n, err)
-		}
+	if err := preparedLoop(ctx, stmt, b.N); err != nil {
+		b.Fatal(err)
 	}
 	b.StopTimer()
 
@@ -146,4 +144,22 @@ func benchPrepared(b *testing.B, db *sql.DB, pb prepBench) {
 	if prepares != 1 {
 		b.Errorf("the server prepared the statement %d times for %d executions, want once", prepares, b.N)
 	}
+}
+
+// preparedLoop is the measured loop, a function of its own so that
+// callgrind can count its instructions alone:
+//
+//	CGO_ENABLED=0 go test -c -o /tmp/dropin.test .
+//	GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --toggle-collect='*preparedLoop' \
+//		/tmp/dropin.test -test.run '^$' -test.bench 'DropInPreparedQueryRow/mariadb/side=alchemy$' -test.benchtime 1000x
+//
+//go:noinline
+func preparedLoop(ctx context.Context, stmt *sql.Stmt, n int) error {
+	for i := 0; i < n; i++ {
+		var got int
+		if err := stmt.QueryRowContext(ctx, i).Scan(&got); err != nil || got != i+1 {
+			return fmt.Errorf("QueryRow %d: %d, %v", i, got, err)
+		}
+	}
+	return nil
 }

@@ -1,0 +1,270 @@
+package alchemy_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-alchemy/alchemy"
+)
+
+// These tests back the README's table of database/sql pool settings
+// under alchemy, one claim each, on the real servers; server-side
+// sessions are counted over the admin connection, not through alchemy.
+
+// sessionsSettle polls the server until db has want sessions (a closed
+// connection leaves the server's list a moment later) and returns the
+// last count.
+func sessionsSettle(t *testing.T, s server, admin *sql.DB, db string, want int) int {
+	t.Helper()
+	var n int
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		n = serverConns(t, admin, s.connCount, db)
+		if n == want || time.Now().After(deadline) {
+			return n
+		}
+	}
+}
+
+// runQueries runs n statements one after another, each on a checkout of
+// its own, sleeping pause between them.
+func runQueries(t *testing.T, db *sql.DB, n int, pause time.Duration) {
+	t.Helper()
+	for i := range n {
+		var one int
+		if err := db.QueryRow("SELECT 1").Scan(&one); err != nil {
+			t.Fatalf("query %d: %v", i, err)
+		}
+		time.Sleep(pause)
+	}
+}
+
+// TestDropInStatsAgreement: what db.Stats() reports under alchemy, beside
+// the QueuePool's figures. database/sql counts the connections it holds
+// and the Connect calls it has in progress (a caller queued in the
+// QueuePool is one); it never has an idle one, and never waits itself.
+func TestDropInStatsAgreement(t *testing.T) {
+	ctx := context.Background()
+	for _, s := range servers {
+		t.Run(s.name, func(t *testing.T) {
+			raw := withQuery(s.newURL(t), "pool_size=2&max_overflow=0&pool_timeout=10")
+			db := openDB(t, raw)
+			pool := poolOf(t, db) // opens the first connection (and releases it)
+			admin := s.admin(t)
+
+			if st := db.Stats(); st.MaxOpenConnections != 0 {
+				t.Errorf("db.Stats().MaxOpenConnections = %d, want 0: alchemy does not set database/sql's limit", st.MaxOpenConnections)
+			}
+			var held []*sql.Conn
+			for range 2 {
+				c, err := db.Conn(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := c.PingContext(ctx); err != nil {
+					t.Fatal(err)
+				}
+				held = append(held, c)
+			}
+			ds, ps := db.Stats(), pool.Stats()
+			if ds.OpenConnections != 2 || ds.InUse != 2 || ds.Idle != 0 || ps.CheckedOut != 2 || ps.Idle != 0 {
+				t.Errorf("two held: db %+v, pool %+v; want 2 open and in use on both sides", ds, ps)
+			}
+
+			// A third caller queues in the QueuePool; database/sql counts
+			// it as open (it counts a Connect in progress), the pool as
+			// waiting.
+			got := make(chan error, 1)
+			go func() {
+				c, err := db.Conn(ctx)
+				if err == nil {
+					err = c.Close()
+				}
+				got <- err
+			}()
+			mustWait(t, func() bool { return pool.Stats().Waiting == 1 })
+			ds, ps = db.Stats(), pool.Stats()
+			if ds.OpenConnections != ps.CheckedOut+ps.Waiting || ds.WaitCount != 0 {
+				t.Errorf("with one caller queued: db %+v, pool %+v; want db open = pool checked out + waiting, and no wait in database/sql", ds, ps)
+			}
+			held[0].Close()
+			if err := <-got; err != nil {
+				t.Fatal(err)
+			}
+			if ds, ps := db.Stats(), pool.Stats(); ds.WaitCount != 0 || ds.WaitDuration != 0 || ps.Waits != 1 || ps.WaitDuration <= 0 {
+				t.Errorf("after the wait: db %+v, pool %+v; want it counted by the pool only", ds, ps)
+			}
+			held[1].Close()
+
+			// Everything back: database/sql holds nothing, the QueuePool
+			// keeps pool_size idle, and the server still has them open.
+			ds, ps = db.Stats(), pool.Stats()
+			if ds.OpenConnections != 0 || ds.Idle != 0 || ds.MaxIdleClosed != 0 || ps.Idle != 2 || ps.CheckedOut != 0 {
+				t.Errorf("all released: db %+v, pool %+v; want db 0 open and 0 idle, pool 2 idle", ds, ps)
+			}
+			if n := sessionsSettle(t, s, admin, dbName(t, raw), 2); n != 2 {
+				t.Errorf("the server has %d sessions for the database, want the pool's 2", n)
+			}
+		})
+	}
+}
+
+// mustWait fails the test unless cond holds within 5 s.
+func mustWait(t *testing.T, cond func() bool) {
+	t.Helper()
+	if !waitFor(5*time.Second, cond) {
+		t.Fatal("condition not reached in 5 s")
+	}
+}
+
+// TestDropInPoolSettings: database/sql's own pool settings do not shape
+// alchemy's pool, and the URL keys the README names instead do.
+func TestDropInPoolSettings(t *testing.T) {
+	tests := []struct {
+		name  string
+		query string // added to the URL
+		set   func(db *sql.DB)
+		pause time.Duration // between the 5 queries
+		// want: the pool's Opens and Recycles after the queries, the
+		// sessions the server keeps after them, and database/sql's
+		// closing counters staying 0.
+		opens       [2]int // new connections for the 5 queries: at least, at most
+		minRecycles int
+		sessions    int
+	}{
+		{name: "SetMaxIdleConns(0) keeps the pool's idle connection", set: func(db *sql.DB) { db.SetMaxIdleConns(0) }, opens: [2]int{0, 0}, sessions: 1},
+		{name: "SetMaxIdleConns(10) keeps no idle connection in database/sql", set: func(db *sql.DB) { db.SetMaxIdleConns(10) }, opens: [2]int{0, 0}, sessions: 1},
+		{name: "instead of SetMaxIdleConns(0): poolclass=null", query: "poolclass=null", opens: [2]int{5, 5}, sessions: 0},
+		{name: "SetConnMaxLifetime does not recycle", set: func(db *sql.DB) { db.SetConnMaxLifetime(10 * time.Millisecond) }, pause: 30 * time.Millisecond, opens: [2]int{0, 0}, sessions: 1},
+		{name: "SetConnMaxIdleTime does not close idle ones", set: func(db *sql.DB) { db.SetConnMaxIdleTime(10 * time.Millisecond) }, pause: 30 * time.Millisecond, opens: [2]int{0, 0}, sessions: 1},
+		{name: "instead of SetConnMaxLifetime: pool_recycle", query: "pool_recycle=0.05", pause: 80 * time.Millisecond, opens: [2]int{4, 5}, minRecycles: 4, sessions: 1},
+	}
+	for _, s := range servers {
+		t.Run(s.name, func(t *testing.T) {
+			admin := s.admin(t)
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					raw := s.newURL(t)
+					if tt.query != "" {
+						raw = withQuery(raw, tt.query)
+					}
+					db := openDB(t, raw)
+					if tt.set != nil {
+						tt.set(db)
+					}
+					pool := poolOf(t, db)
+					before := pool.Stats().Opens
+					runQueries(t, db, 5, tt.pause)
+					ps, ds := pool.Stats(), db.Stats()
+					if opens := int(ps.Opens - before); opens < tt.opens[0] || opens > tt.opens[1] {
+						t.Errorf("the pool opened %d connections for 5 queries, want %d to %d (%+v)", opens, tt.opens[0], tt.opens[1], ps)
+					}
+					if ps.Recycles < int64(tt.minRecycles) {
+						t.Errorf("recycles = %d, want at least %d", ps.Recycles, tt.minRecycles)
+					}
+					if ds.Idle != 0 || ds.MaxIdleClosed != 0 || ds.MaxLifetimeClosed != 0 || ds.MaxIdleTimeClosed != 0 {
+						t.Errorf("database/sql's figures %+v: it should hold and close nothing itself", ds)
+					}
+					if n := sessionsSettle(t, s, admin, dbName(t, raw), tt.sessions); n != tt.sessions {
+						t.Errorf("the server has %d sessions after the queries, want %d", n, tt.sessions)
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestDropInSetMaxOpenConns: with db.SetMaxOpenConns, callers beyond the
+// limit wait in database/sql — in no order (it hands a freed slot to a
+// random waiter) and for as long as their context allows — instead of in
+// the QueuePool's FIFO queue bounded by pool_timeout. Without it, the
+// QueuePool's queue is the only one: first come, first served, and
+// pool_timeout ends the wait.
+func TestDropInSetMaxOpenConns(t *testing.T) {
+	ctx := context.Background()
+	for _, s := range servers {
+		t.Run(s.name, func(t *testing.T) {
+			base := withQuery(s.newURL(t), "pool_size=1&max_overflow=0")
+			raw := withQuery(base, "pool_timeout=0.3")
+			t.Run("pool_timeout without SetMaxOpenConns", func(t *testing.T) {
+				db := openDB(t, raw)
+				pool := poolOf(t, db)
+				c, err := db.Conn(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+				defer cancel()
+				start := time.Now()
+				_, err = db.ExecContext(wctx, "SELECT 1")
+				took := time.Since(start)
+				if !errors.Is(err, alchemy.ErrPoolTimeout) || took > 3*time.Second {
+					t.Errorf("second caller: %v after %v, want ErrPoolTimeout after pool_timeout (0.3 s)", err, took)
+				}
+				if ds, ps := db.Stats(), pool.Stats(); ds.WaitCount != 0 || ps.Waits != 1 || ps.Timeouts != 1 {
+					t.Errorf("db %+v, pool %+v: want the wait in the QueuePool only", ds, ps)
+				}
+			})
+			t.Run("SetMaxOpenConns(1) waits in database/sql", func(t *testing.T) {
+				db := openDB(t, raw)
+				db.SetMaxOpenConns(1)
+				pool := poolOf(t, db)
+				c, err := db.Conn(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				wctx, cancel := context.WithTimeout(ctx, 1500*time.Millisecond)
+				defer cancel()
+				start := time.Now()
+				_, err = db.ExecContext(wctx, "SELECT 1")
+				took := time.Since(start)
+				if !errors.Is(err, context.DeadlineExceeded) || took < time.Second {
+					t.Errorf("second caller: %v after %v, want its context's deadline (1.5 s), pool_timeout (0.3 s) not applying", err, took)
+				}
+				if ds, ps := db.Stats(), pool.Stats(); ds.WaitCount != 1 || ps.Waits != 0 {
+					t.Errorf("db %+v, pool %+v: want the wait in database/sql, none in the QueuePool", ds, ps)
+				}
+			})
+			t.Run("FIFO without SetMaxOpenConns", func(t *testing.T) {
+				db := openDB(t, withQuery(base, "pool_timeout=30"))
+				pool := poolOf(t, db)
+				c, err := db.Conn(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				const waiters = 6
+				var mu sync.Mutex
+				var order []int
+				var wg sync.WaitGroup
+				for i := range waiters {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						wc, err := db.Conn(ctx)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						mu.Lock()
+						order = append(order, i)
+						mu.Unlock()
+						wc.Close()
+					}()
+					mustWait(t, func() bool { return pool.Stats().Waiting == i+1 })
+				}
+				c.Close()
+				wg.Wait()
+				for i, got := range order {
+					if got != i {
+						t.Fatalf("waiters were served in the order %v, want arrival order", order)
+					}
+				}
+			})
+		})
+	}
+}
