@@ -4,11 +4,18 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"net"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	gomysql "github.com/go-sql-driver/mysql"
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/go-alchemy/alchemy"
+	"github.com/go-alchemy/alchemy/internal/testdb"
 )
 
 // These tests back the README's table of database/sql pool settings
@@ -267,4 +274,74 @@ func TestDropInSetMaxOpenConns(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestDropInConnectErrorWrapping: a connection the server refuses fails
+// with *alchemy.ConnectError (URL masked) through alchemy, and errors.As
+// and errors.Is still reach what the driver returned directly.
+func TestDropInConnectErrorWrapping(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedPort := l.Addr().String()
+	l.Close() // nothing listens there now
+	tests := []struct {
+		name  string
+		url   func(t *testing.T) string // an alchemy URL the server refuses
+		match func(err error) bool      // what the driver's own error satisfies
+	}{
+		{"postgresql unknown database", func(t *testing.T) string {
+			return noDatabase(t, testdb.ServerURL(t, testdb.PostgresEnv))
+		}, func(err error) bool { var e *pgconn.PgError; return errors.As(err, &e) && e.Code == "3D000" }},
+		{"mariadb unknown database", func(t *testing.T) string {
+			return noDatabase(t, testdb.ServerURL(t, testdb.MySQLEnv))
+		}, func(err error) bool { var e *gomysql.MySQLError; return errors.As(err, &e) && e.Number == 1049 }},
+		{"postgresql connection refused", func(t *testing.T) string {
+			return "postgresql://u:hunter2@" + closedPort + "/db?connect_timeout=5"
+		}, func(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }},
+		{"mariadb connection refused", func(t *testing.T) string {
+			return "mysql://u:hunter2@" + closedPort + "/db?timeout=5s"
+		}, func(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := tt.url(t)
+			c, err := alchemy.NewConnector(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			native := sql.OpenDB(c.Underlying())
+			defer native.Close()
+			nerr := native.Ping()
+			if nerr == nil || !tt.match(nerr) {
+				t.Fatalf("over the driver directly: %v, which the test's matcher does not recognise", nerr)
+			}
+			aerr := openDB(t, raw).Ping()
+			var ce *alchemy.ConnectError
+			if !errors.As(aerr, &ce) {
+				t.Fatalf("through alchemy: %v (%T), want *alchemy.ConnectError", aerr, aerr)
+			}
+			if !tt.match(aerr) {
+				t.Errorf("through alchemy errors.Is/As do not reach the driver's error: %v", aerr)
+			}
+			if strings.Contains(aerr.Error(), "hunter2") || strings.Contains(ce.URL, "hunter2") {
+				t.Errorf("the error shows the password: %v", aerr)
+			}
+		})
+	}
+}
+
+// noDatabase returns the server URL with a database that does not exist.
+func noDatabase(t *testing.T, raw string) string {
+	base, q, _ := strings.Cut(raw, "?")
+	i := strings.LastIndexByte(base, '/')
+	if i < len("mysql://") {
+		t.Fatalf("no database part in %s", raw)
+	}
+	out := base[:i] + "/" + testdb.UniqueName("alchemy_absent")
+	if q != "" {
+		out += "?" + q
+	}
+	return out
 }
