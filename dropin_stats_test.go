@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"net"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -344,4 +345,56 @@ func noDatabase(t *testing.T, raw string) string {
 		out += "?" + q
 	}
 	return out
+}
+
+// TestDropInSQLiteDefaults: alchemy turns foreign_keys on and sets
+// busy_timeout to 5000 ms where modernc.org/sqlite leaves SQLite's own
+// defaults (off, 0), unless the URL sets them — by name, with _pragma, or
+// with modernc's shorthand keys.
+func TestDropInSQLiteDefaults(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "defaults.db")
+	plain, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.Close()
+	var fk, bt int
+	if err := plain.QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil {
+		t.Fatal(err)
+	}
+	if err := plain.QueryRow("PRAGMA busy_timeout").Scan(&bt); err != nil {
+		t.Fatal(err)
+	}
+	if fk != 0 || bt != 0 {
+		t.Fatalf("modernc.org/sqlite directly: foreign_keys %d, busy_timeout %d; the test assumes SQLite's defaults 0 and 0", fk, bt)
+	}
+	tests := []struct {
+		query  string
+		fk, bt int
+	}{
+		{"", 1, 5000},
+		{"foreign_keys=off", 0, 5000},
+		{"busy_timeout=100", 1, 100},
+		{"_pragma=busy_timeout(200)&_pragma=foreign_keys(0)", 0, 200},
+		{"_foreign_keys=0&_busy_timeout=300", 0, 300},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			raw := "sqlite:///" + path
+			if tt.query != "" {
+				raw += "?" + tt.query
+			}
+			db := openDB(t, raw)
+			var fk, bt int
+			if err := db.QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.QueryRow("PRAGMA busy_timeout").Scan(&bt); err != nil {
+				t.Fatal(err)
+			}
+			if fk != tt.fk || bt != tt.bt {
+				t.Errorf("foreign_keys %d, busy_timeout %d; want %d and %d", fk, bt, tt.fk, tt.bt)
+			}
+		})
+	}
 }
