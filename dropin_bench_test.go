@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"syscall"
 	"testing"
 
 	"github.com/go-alchemy/alchemy"
@@ -127,11 +128,16 @@ func benchPrepared(b *testing.B, db *sql.DB, pb prepBench) {
 	}
 	defer stmt.Close()
 	b.ReportAllocs()
+	cpu0 := processCPU(b)
 	b.ResetTimer()
 	if err := preparedLoop(ctx, stmt, b.N); err != nil {
 		b.Fatal(err)
 	}
 	b.StopTimer()
+	// The client's CPU time (user + system, every thread) per QueryRow:
+	// less at the mercy of a busy machine than the wall time, which is
+	// mostly waiting for the server.
+	b.ReportMetric(float64(processCPU(b)-cpu0)/float64(b.N), "cpu-ns/op")
 
 	sc, err = db.Conn(ctx)
 	if err != nil {
@@ -162,4 +168,13 @@ func preparedLoop(ctx context.Context, stmt *sql.Stmt, n int) error {
 		}
 	}
 	return nil
+}
+
+// processCPU returns the process's user + system CPU time in ns.
+func processCPU(b *testing.B) int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
 }
