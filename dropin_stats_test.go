@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"net"
 	"path/filepath"
 	"strings"
@@ -394,6 +395,109 @@ func TestDropInSQLiteDefaults(t *testing.T) {
 			}
 			if fk != tt.fk || bt != tt.bt {
 				t.Errorf("foreign_keys %d, busy_timeout %d; want %d and %d", fk, bt, tt.fk, tt.bt)
+			}
+		})
+	}
+}
+
+// TestDropInPreparedServerCounts: the server's own per-session counters
+// show a statement prepared once for many executions, and the statements
+// kept prepared bounded by the cache (64) when a program prepares more
+// distinct SQL than that — beside the driver directly, which prepares as
+// often and keeps none once closed.
+func TestDropInPreparedServerCounts(t *testing.T) {
+	ctx := context.Background()
+	type counts struct{ prepared, held int64 }
+	read := map[string]func(t *testing.T, c *sql.Conn) counts{
+		"postgresql": func(t *testing.T, c *sql.Conn) counts {
+			var held int64
+			if err := c.QueryRowContext(ctx, "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'SELECT /* dropin %'").Scan(&held); err != nil {
+				t.Fatal(err)
+			}
+			return counts{prepared: -1, held: held} // PostgreSQL keeps no count of prepares over time
+		},
+		"mariadb": func(t *testing.T, c *sql.Conn) counts {
+			var v counts
+			var name string
+			var closed int64
+			if err := c.QueryRowContext(ctx, "SHOW SESSION STATUS LIKE 'Com_stmt_prepare'").Scan(&name, &v.prepared); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.QueryRowContext(ctx, "SHOW SESSION STATUS LIKE 'Com_stmt_close'").Scan(&name, &closed); err != nil {
+				t.Fatal(err)
+			}
+			v.held = v.prepared - closed
+			return v
+		},
+	}
+	for _, s := range servers {
+		t.Run(s.name, func(t *testing.T) {
+			raw := s.newURL(t)
+			c, err := alchemy.NewConnector(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			native := sql.OpenDB(c.Underlying())
+			defer native.Close()
+			native.SetMaxOpenConns(1)
+			sides := []struct {
+				name string
+				db   *sql.DB
+				// held: statements the session keeps prepared after 80
+				// distinct ones were prepared, run and closed.
+				held int64
+			}{
+				{"driver", native, 0},
+				{"alchemy", openDB(t, withQuery(raw, "pool_size=1&max_overflow=0")), 64},
+			}
+			for _, side := range sides {
+				t.Run(side.name, func(t *testing.T) {
+					db := side.db
+					arg := "?"
+					if s.name == "postgresql" {
+						arg = "$1::int"
+					}
+					session := func() counts {
+						sc, err := db.Conn(ctx)
+						if err != nil {
+							t.Fatal(err)
+						}
+						defer sc.Close()
+						return read[s.name](t, sc)
+					}
+					before := session()
+					st, err := db.PrepareContext(ctx, "SELECT /* dropin once */ 1 + "+arg)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for i := range 100 {
+						var n int
+						if err := st.QueryRowContext(ctx, i).Scan(&n); err != nil || n != i+1 {
+							t.Fatalf("execution %d: %d, %v", i, n, err)
+						}
+					}
+					once := session()
+					if s.name == "mariadb" && once.prepared-before.prepared != 1 {
+						t.Errorf("100 executions of one db.Prepare: the session prepared %d statements, want 1", once.prepared-before.prepared)
+					}
+					st.Close()
+					for i := range 80 {
+						st, err := db.PrepareContext(ctx, fmt.Sprintf("SELECT /* dropin %d */ %d + %s", i, i, arg))
+						if err != nil {
+							t.Fatal(err)
+						}
+						var n int
+						if err := st.QueryRowContext(ctx, 1).Scan(&n); err != nil || n != i+1 {
+							t.Fatalf("statement %d: %d, %v", i, n, err)
+						}
+						st.Close()
+					}
+					after := session()
+					if held := after.held - before.held; held != side.held {
+						t.Errorf("after 81 distinct statements prepared and closed, the session holds %d prepared, want %d", held, side.held)
+					}
+				})
 			}
 		})
 	}
