@@ -155,6 +155,9 @@ func (cn *conn) Prepare(query string) (driver.Stmt, error) {
 
 // PrepareContext implements driver.ConnPrepareContext.
 func (cn *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	if s := cn.lendCached(query); s != nil {
+		return s, nil
+	}
 	if err := cn.statement(query); err != nil {
 		return nil, err
 	}
@@ -162,11 +165,6 @@ func (cn *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, 
 		return &textStmt{cn: cn, query: query}, nil
 	}
 	kind := txControl(query)
-	if !cn.noStmts && kind == doubtNone {
-		if cs := cn.stmts.get(query); cs != nil {
-			return &stmt{cn: cn, raw: cs.raw, query: query, cached: cs}, nil
-		}
-	}
 	st, err := prepareRaw(ctx, cn.raw, query)
 	if err != nil {
 		return nil, cn.note(ctx, err)

@@ -506,3 +506,77 @@ func TestDropInLegacyExecerFallback(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestDropInCachedStatementLifecycle: on one connection, statements of
+// the same SQL prepared, closed and prepared again share the cached
+// driver statement one at a time; a closed *sql.Stmt stays unusable
+// whatever its twin does.
+func TestDropInCachedStatementLifecycle(t *testing.T) {
+	ctx := context.Background()
+	for _, tg := range nativeTargets(t) {
+		t.Run(tg.name, func(t *testing.T) {
+			sc, err := tg.alc.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sc.Close()
+			q := tg.bind("SELECT 10 + ?")
+			if tg.name == "postgresql" {
+				q = "SELECT 10 + $1::int"
+			}
+			run := func(st *sql.Stmt, arg int) error {
+				var n int
+				if err := st.QueryRowContext(ctx, arg).Scan(&n); err != nil {
+					return err
+				}
+				if n != 10+arg {
+					return fmt.Errorf("got %d, want %d", n, 10+arg)
+				}
+				return nil
+			}
+			a, err := sc.PrepareContext(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := run(a, 1); err != nil {
+				t.Fatal(err)
+			}
+			a.Close()
+			b, err := sc.PrepareContext(ctx, q) // the cached statement again
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := sc.PrepareContext(ctx, q) // b holds it: one of its own
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range 3 {
+				if err := run(b, i); err != nil {
+					t.Fatalf("b: %v", err)
+				}
+				if err := run(c, i+100); err != nil {
+					t.Fatalf("c: %v", err)
+				}
+			}
+			if err := run(a, 2); err == nil {
+				t.Error("a closed *sql.Stmt ran after its SQL was prepared again")
+			}
+			b.Close()
+			if err := run(b, 3); err == nil {
+				t.Error("b ran after Close")
+			}
+			if err := run(c, 4); err != nil {
+				t.Errorf("c after its twin closed: %v", err)
+			}
+			c.Close()
+			d, err := sc.PrepareContext(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			if err := run(d, 5); err != nil {
+				t.Errorf("d, prepared after all others closed: %v", err)
+			}
+		})
+	}
+}
