@@ -1,11 +1,14 @@
 package alchemy_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -500,5 +503,119 @@ func TestDropInPreparedServerCounts(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// TestDropInSQLiteIOErrors: an error about a database file
+// (SQLITE_CANTOPEN, SQLITE_NOTADB) leaves the connection usable over
+// modernc.org/sqlite directly, and through alchemy it is not taken for a
+// lost connection: the pool is not invalidated, the connection is kept,
+// and the next statement runs on it.
+func TestDropInSQLiteIOErrors(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.db")
+	if err := os.WriteFile(garbage, bytes.Repeat([]byte("not a database "), 512), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, stmt, want string }{
+		{"CANTOPEN", "ATTACH DATABASE '" + filepath.Join(dir, "no", "such", "dir.db") + "' AS g", "(14)"},
+		{"NOTADB", "ATTACH DATABASE '" + garbage + "' AS g; SELECT count(*) FROM g.sqlite_master", "(26)"},
+	}
+	ctx := context.Background()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "main.db")
+			// Over the driver directly, on one connection.
+			native, err := sql.Open("sqlite", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer native.Close()
+			native.SetMaxOpenConns(1)
+			nerr := ioErrorThenUse(ctx, native, tt.stmt)
+			if nerr == nil || !strings.Contains(nerr.Error(), tt.want) || native.Stats().OpenConnections != 1 {
+				t.Fatalf("over the driver: %v on %d connections; the test expects a %s error and the connection kept", nerr, native.Stats().OpenConnections, tt.want)
+			}
+
+			db := openDB(t, "sqlite:///"+path+"?pool_size=1&max_overflow=0")
+			pool := poolOf(t, db)
+			before := pool.Stats()
+			aerr := ioErrorThenUse(ctx, db, tt.stmt)
+			if aerr == nil || aerr.Error() != nerr.Error() {
+				t.Errorf("through alchemy: %v; over the driver: %v", aerr, nerr)
+			}
+			if errors.Is(aerr, driver.ErrBadConn) || errors.Is(aerr, alchemy.ErrDisconnect) {
+				t.Errorf("%v is classified as a lost connection", aerr)
+			}
+			after := pool.Stats()
+			if after.Invalidations != before.Invalidations || after.Closes != before.Closes || after.Opens != before.Opens {
+				t.Errorf("the pool replaced connections after an I/O error: before %+v, after %+v", before, after)
+			}
+		})
+	}
+}
+
+// ioErrorThenUse runs stmt, which must fail, on one connection, then
+// checks that the same connection runs statements on the main database;
+// it returns stmt's error.
+func ioErrorThenUse(ctx context.Context, db *sql.DB, stmt string) error {
+	sc, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("no connection: %w", err)
+	}
+	defer sc.Close()
+	_, ferr := sc.ExecContext(ctx, stmt)
+	if ferr == nil {
+		return nil
+	}
+	if _, err := sc.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS after_io (x INTEGER)"); err != nil {
+		return fmt.Errorf("the connection after %v: %w", ferr, err)
+	}
+	var n int
+	if err := sc.QueryRowContext(ctx, "SELECT count(*) FROM after_io").Scan(&n); err != nil {
+		return fmt.Errorf("the connection after %v: %w", ferr, err)
+	}
+	return ferr
+}
+
+// TestDropInMySQLDSNValues: driver parameters with commas and quotes in
+// an alchemy URL reach go-sql-driver/mysql as written: the session has
+// the sql_mode and character set it has when the same values are given
+// to the driver directly.
+func TestDropInMySQLDSNValues(t *testing.T) {
+	raw := testdb.MySQL(t)
+	u, err := alchemy.ParseURL(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := u.Port
+	if port == 0 {
+		port = 3306
+	}
+	cfg, err := gomysql.ParseDSN(fmt.Sprintf("%s@tcp(%s:%d)/%s?charset=utf8mb4,utf8", u.Username, u.Host, port, u.Database))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Passwd = u.Password
+	cfg.Params = map[string]string{"sql_mode": "'ANSI_QUOTES,STRICT_ALL_TABLES'"}
+	nc, err := gomysql.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	native := sql.OpenDB(nc)
+	defer native.Close()
+	alc := openDB(t, withQuery(raw, "charset=utf8mb4,utf8&sql_mode='ANSI_QUOTES,STRICT_ALL_TABLES'"))
+	const q = "SELECT @@session.sql_mode, @@session.character_set_client"
+	var got [2][2]string
+	for i, db := range []*sql.DB{native, alc} {
+		if err := db.QueryRow(q).Scan(&got[i][0], &got[i][1]); err != nil {
+			t.Fatalf("side %d: %v", i, err)
+		}
+	}
+	if got[0] != got[1] {
+		t.Errorf("session settings: driver directly %q, through alchemy %q", got[0], got[1])
+	}
+	if got[1][0] != "ANSI_QUOTES,STRICT_ALL_TABLES" || got[1][1] != "utf8mb4" {
+		t.Errorf("through alchemy: sql_mode %q, character_set_client %q", got[1][0], got[1][1])
 	}
 }
