@@ -17,7 +17,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/go-alchemy/alchemy"
-	_ "github.com/go-alchemy/alchemy/dialects/sqlmock"
 	"github.com/go-alchemy/alchemy/internal/testdb"
 )
 
@@ -28,6 +27,7 @@ type ifaceTarget struct {
 	url   func(t *testing.T) string
 	query string
 	setup func(t *testing.T) // sqlmock: the expectations
+	under driver.Connector   // the driver's connector, when not the URL's
 }
 
 func ifaceTargets() []ifaceTarget {
@@ -35,7 +35,11 @@ func ifaceTargets() []ifaceTarget {
 		{name: "pgx", url: func(t *testing.T) string { return testdb.Postgres(t) }, query: "SELECT 1 AS x"},
 		{name: "go-sql-driver/mysql", url: func(t *testing.T) string { return testdb.MySQL(t) }, query: "SELECT 1 AS x"},
 		{name: "modernc.org/sqlite", url: func(t *testing.T) string { return "sqlite:///" + filepath.Join(t.TempDir(), "i.db") }, query: "SELECT 1 AS x"},
-		{name: "go-sqlmock", url: func(t *testing.T) string { return "postgresql+sqlmock://dropin_ifaces" }, query: "SELECT 1 AS x",
+		// go-sqlmock directly (the dialects/sqlmock binding stays
+		// unregistered in this package: TestOpenErrors checks the error
+		// that names its import).
+		{name: "go-sqlmock", url: func(t *testing.T) string { return "postgresql://dropin_ifaces/db" }, query: "SELECT 1 AS x",
+			under: sqlmockConnector{"dropin_ifaces"},
 			setup: func(t *testing.T) {
 				_, mock, err := gosqlmock.NewWithDSN("dropin_ifaces", gosqlmock.QueryMatcherOption(gosqlmock.QueryMatcherEqual))
 				if err != nil && !strings.Contains(err.Error(), "already") {
@@ -51,6 +55,23 @@ func ifaceTargets() []ifaceTarget {
 				}
 			}},
 	}
+}
+
+// sqlmockConnector opens go-sqlmock's connection for a DSN given to
+// sqlmock.NewWithDSN, through the "sqlmock" driver its package registers.
+type sqlmockConnector struct{ dsn string }
+
+func (c sqlmockConnector) Connect(context.Context) (driver.Conn, error) {
+	return c.Driver().Open(c.dsn)
+}
+
+func (c sqlmockConnector) Driver() driver.Driver {
+	db, err := sql.Open("sqlmock", c.dsn)
+	if err != nil {
+		return nil
+	}
+	defer db.Close()
+	return db.Driver()
 }
 
 var (
@@ -107,7 +128,11 @@ func TestDropInForwardsEveryInterface(t *testing.T) {
 			if tg.setup != nil {
 				tg.setup(t)
 			}
-			c, err := alchemy.NewConnector(raw)
+			var opts []alchemy.Option
+			if tg.under != nil {
+				opts = append(opts, alchemy.WithConnector(tg.under))
+			}
+			c, err := alchemy.NewConnector(raw, opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
