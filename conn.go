@@ -155,6 +155,9 @@ func (cn *conn) Prepare(query string) (driver.Stmt, error) {
 
 // PrepareContext implements driver.ConnPrepareContext.
 func (cn *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	if s := cn.lendCached(query); s != nil {
+		return s, nil
+	}
 	if err := cn.statement(query); err != nil {
 		return nil, err
 	}
@@ -162,11 +165,6 @@ func (cn *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, 
 		return &textStmt{cn: cn, query: query}, nil
 	}
 	kind := txControl(query)
-	if !cn.noStmts && kind == doubtNone {
-		if cs := cn.stmts.get(query); cs != nil {
-			return &stmt{cn: cn, raw: cs.raw, query: query, cached: cs}, nil
-		}
-	}
 	st, err := prepareRaw(ctx, cn.raw, query)
 	if err != nil {
 		return nil, cn.note(ctx, err)
@@ -590,34 +588,6 @@ func (s *stmt) queryContext(ctx context.Context, args []driver.NamedValue) (driv
 		return nil, err
 	}
 	return s.Query(vals)
-}
-
-// CheckNamedValue forwards to the statement's checker, then to its legacy
-// ColumnConverter (applied as database/sql would: a driver.Valuer is
-// asked for its value first), then to the connection's checker.
-func (s *stmt) CheckNamedValue(nv *driver.NamedValue) error {
-	if ch, ok := s.raw.(driver.NamedValueChecker); ok {
-		return ch.CheckNamedValue(nv)
-	}
-	if cc, ok := s.raw.(driver.ColumnConverter); ok && nv.Ordinal > 0 { //nolint:staticcheck // honouring the legacy interface
-		v := nv.Value
-		if vr, ok := v.(driver.Valuer); ok {
-			var err error
-			if v, err = vr.Value(); err != nil {
-				return err
-			}
-		}
-		v, err := cc.ColumnConverter(nv.Ordinal - 1).ConvertValue(v)
-		if err != nil {
-			return err
-		}
-		if !driver.IsValue(v) {
-			return fmt.Errorf("alchemy: the driver's column converter returned a non-Value %T", v)
-		}
-		nv.Value = v
-		return nil
-	}
-	return s.cn.CheckNamedValue(nv)
 }
 
 func namedToValues(named []driver.NamedValue) ([]driver.Value, error) {

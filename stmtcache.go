@@ -31,6 +31,28 @@ type cachedStmt struct {
 	query string
 	raw   driver.Stmt
 	lent  bool
+	w     stmt // the wrapper lent with raw (see lendCached)
+}
+
+// lendCached is PrepareContext's path for SQL the connection has cached:
+// it returns the cached statement, lent, or nil when the full path must
+// run (nothing cached or free for query, statement caching off, or the
+// busy rule to answer). Only SQL that is not transaction control is ever
+// cached, so the text needs no second scan, and the wrapper is the one
+// kept in the entry: database/sql closes the driver statement it got
+// before the entry can be lent again (at the latest when it closes the
+// driver connection at checkin), and never uses a closed one, so a
+// checkout allocates no wrapper of its own.
+func (cn *conn) lendCached(query string) driver.Stmt {
+	if cn.noStmts || cn.open > 0 && cn.oneAtATime {
+		return nil
+	}
+	cs := cn.stmts.get(query)
+	if cs == nil {
+		return nil
+	}
+	cs.w = stmt{cn: cn, raw: cs.raw, query: cs.query, cached: cs}
+	return &cs.w
 }
 
 // get returns the cached statement for query, marked lent, or nil.
