@@ -404,3 +404,247 @@ func ExampleColumnDef_NativeEnum() {
 	// 	mood VARCHAR(5) CONSTRAINT mood CHECK (mood IN ('happy', 'sad'))
 	// );
 }
+
+// Indexed gives one column an index named by the "ix" convention
+// (ix_<table>_<column> by default).
+func ExampleIndexed() {
+	md := metadata.New()
+	t := md.Table("logs", metadata.Column("at", types.DateTime(), metadata.Indexed()))
+	ix, _ := t.Indexes()[0].NameOn(sqlite.Dialect)
+	fmt.Println(t.C("at").IsIndexed(), ix)
+	// Output:
+	// true ix_logs_at
+}
+
+// Unique on a column is a one-column UNIQUE constraint.
+func ExampleUnique() {
+	md := metadata.New()
+	t := md.Table("users", metadata.Column("email", types.String(100), metadata.Unique()))
+	fmt.Println(t.C("email").IsUnique(), names(t.UniqueConstraints()[0].Columns()))
+	// Output:
+	// true [email]
+}
+
+// UniqueIndex is a unique index rather than a constraint: the choice
+// matters to tools that list one or the other.
+func ExampleUniqueIndex() {
+	md := metadata.New()
+	t := md.Table("users", metadata.Column("email", types.String(100)), metadata.UniqueIndex("ux_users_email", "email"))
+	fmt.Print(must(metadata.CreateTableSQL(t, postgresql.Dialect)))
+	// Output:
+	// CREATE TABLE users (
+	// 	email VARCHAR(100)
+	// );
+	//
+	// CREATE UNIQUE INDEX ux_users_email ON users (email);
+}
+
+// NotNull makes a column NOT NULL.
+func ExampleNotNull() {
+	md := metadata.New()
+	t := md.Table("t", metadata.Column("name", types.Text(), metadata.NotNull()))
+	fmt.Println(t.C("name").Nullable())
+	// Output:
+	// false
+}
+
+// Named gives a constraint its own name, ahead of any naming convention.
+func ExampleNamed() {
+	md := metadata.New(metadata.NamingConvention(map[string]string{"uq": "uq_%(table_name)s_%(column_0_name)s"}))
+	t := md.Table("t",
+		metadata.Column("a", types.Integer(), metadata.Unique()),
+		metadata.Column("b", types.Integer()),
+		metadata.UniqueConstraint([]string{"b"}, metadata.Named("b_once")))
+	for _, u := range t.UniqueConstraints() {
+		n, _ := u.NameOn(sqlite.Dialect)
+		fmt.Println(n)
+	}
+	// Output:
+	// b_once
+	// uq_t_a
+}
+
+// OnDelete and OnUpdate set a foreign key's referential actions.
+func ExampleOnDelete() {
+	md := metadata.New()
+	md.Table("users", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
+	t := md.Table("sessions", metadata.Column("user_id", nil,
+		metadata.ForeignKey("users.id", metadata.OnDelete("CASCADE"), metadata.OnUpdate("CASCADE"))))
+	fk := t.ForeignKeys()[0]
+	fmt.Println(fk.OnDelete(), fk.OnUpdate())
+	// Output:
+	// CASCADE CASCADE
+}
+
+// OnUpdate("SET NULL") clears the reference when the referenced key changes.
+func ExampleOnUpdate() {
+	md := metadata.New()
+	md.Table("users", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
+	t := md.Table("notes", metadata.Column("user_id", nil, metadata.ForeignKey("users.id", metadata.OnUpdate("SET NULL"))))
+	fmt.Print(must(metadata.CreateTableSQL(t, sqlite.Dialect)))
+	// Output:
+	// CREATE TABLE notes (
+	// 	user_id INTEGER,
+	// 	FOREIGN KEY(user_id) REFERENCES users (id) ON UPDATE SET NULL
+	// );
+}
+
+// Initially("IMMEDIATE") makes a key deferrable but checked per statement
+// until a transaction says SET CONSTRAINTS … DEFERRED.
+func ExampleInitially() {
+	md := metadata.New()
+	md.Table("a", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
+	t := md.Table("b", metadata.Column("a_id", nil, metadata.ForeignKey("a.id", metadata.Initially("IMMEDIATE"))))
+	fk := t.ForeignKeys()[0]
+	fmt.Println(fk.Deferrable(), fk.Initially())
+	// Output:
+	// true IMMEDIATE
+}
+
+// Schema puts one table in a schema of its own.
+func ExampleSchema() {
+	md := metadata.New()
+	t := md.Table("events", metadata.Schema("audit"), metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
+	fmt.Println(t.Key(), md.Lookup("audit.events") == t)
+	// Output:
+	// audit.events true
+}
+
+// ServerDefaultBool writes the dialect's boolean literal (true, or 1
+// where there is no boolean type).
+func ExampleServerDefaultBool() {
+	md := metadata.New()
+	t := md.Table("t", metadata.Column("on", types.Boolean(), metadata.ServerDefaultBool(true)))
+	for _, d := range []*dialects.Dialect{postgresql.Dialect, sqlite.Dialect} {
+		fmt.Println(t.C("on").ServerDefault().SQL(d))
+	}
+	// Output:
+	// true
+	// 1
+}
+
+// ServerDefaultExpr is SQL text, written as is; some dialects need it in
+// parentheses, which the DDL adds.
+func ExampleServerDefaultExpr() {
+	md := metadata.New()
+	t := md.Table("t", metadata.Column("code", types.String(10), metadata.ServerDefaultExpr("lower('ABC')")))
+	fmt.Print(must(metadata.CreateTableSQL(t, mysql.Dialect)))
+	// Output:
+	// CREATE TABLE t (
+	// 	code VARCHAR(10) DEFAULT (lower('ABC'))
+	// );
+}
+
+// ServerDefaultNow is the dialect's current timestamp; it works on
+// SQLite through the embedded database.
+func ExampleServerDefaultNow() {
+	ctx := context.Background()
+	md := metadata.New()
+	md.Table("visits",
+		metadata.Column("id", types.Integer(), metadata.PrimaryKey()),
+		metadata.Column("at", types.DateTime(), metadata.ServerDefaultNow(), metadata.NotNull()))
+	db := memoryDB()
+	defer db.Close()
+	md.CreateAll(ctx, db)
+	db.ExecContext(ctx, "INSERT INTO visits (id) VALUES (1)")
+	var filled bool
+	err := db.QueryRowContext(ctx, "SELECT at IS NOT NULL FROM visits").Scan(&filled)
+	fmt.Println(filled, err)
+	// Output:
+	// true <nil>
+}
+
+// A MetaData is the collection of tables that CreateAll, DropAll and
+// SortedTables work on; Keys are sorted, TableList keeps declaration order.
+func ExampleMetaData() {
+	md := metadata.New()
+	md.Table("zebra", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
+	md.Table("apple", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
+	var order []string
+	for _, t := range md.TableList() {
+		order = append(order, t.Key())
+	}
+	fmt.Println(md.Keys(), order, len(md.Tables()), md.Schema() == "")
+	// Output:
+	// [apple zebra] [zebra apple] 2 true
+}
+
+// MetaDataOption values configure New; both options together.
+func ExampleMetaDataOption() {
+	opts := []metadata.MetaDataOption{
+		metadata.DefaultSchema("app"),
+		metadata.NamingConvention(map[string]string{"pk": "pk_%(table_name)s"}),
+	}
+	md := metadata.New(opts...)
+	t := md.Table("t", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
+	pk, _ := t.PrimaryKey().NameOn(postgresql.Dialect)
+	fmt.Println(t.Key(), pk)
+	// Output:
+	// app.t pk_t
+}
+
+// A ColumnDef's accessors tell what the schema declared; its ForeignKeys
+// are the keys it takes part in.
+func ExampleColumnDef() {
+	md := seedSchema()
+	c := md.Lookup("addresses").C("user_id")
+	fmt.Println(c.Name(), c.Type(), c.Nullable(), c.IsPrimaryKey(), len(c.ForeignKeys()), c.ForeignKeys()[0].Target())
+	// Output:
+	// user_id Integer false false 1 users.id
+}
+
+// The Info types are plain data: what a dialect's catalog read, before
+// reflection turns it into a Table. They can be built by hand, to test
+// code that consumes them.
+func ExampleTableInfo() {
+	ti := metadata.TableInfo{
+		Name:        "users",
+		Columns:     []metadata.ColumnInfo{{Name: "id", Type: types.Integer()}, {Name: "email", Type: types.String(100), Nullable: true}},
+		PrimaryKey:  metadata.ConstraintInfo{Columns: []string{"id"}},
+		Uniques:     []metadata.ConstraintInfo{{Name: "uq_email", Columns: []string{"email"}}},
+		Indexes:     []metadata.IndexInfo{{Name: "ix_email", Columns: []string{"email"}}},
+		Checks:      []metadata.CheckInfo{{Column: "email", SQL: "email LIKE '%@%'"}},
+		ForeignKeys: []metadata.ForeignKeyInfo{},
+	}
+	for _, c := range ti.Columns {
+		fmt.Println(c.Name, c.Type, c.Nullable)
+	}
+	fmt.Println(ti.PrimaryKey.Columns, ti.Uniques[0].Name, ti.Checks[0].SQL)
+	// Output:
+	// id Integer false
+	// email String(100) true
+	// [id] uq_email email LIKE '%@%'
+}
+
+// A type a dialect cannot spell is a *DDLError naming the table, the
+// column and the dialect, wrapping the types package's error.
+func ExampleDDLError() {
+	md := metadata.New()
+	t := md.Table("notes", metadata.Column("title", types.String(0)))
+	_, err := metadata.CreateTableSQL(t, mysql.Dialect)
+	var de *metadata.DDLError
+	fmt.Println(errors.As(err, &de), de.Table, de.Column, de.Dialect, errors.Is(err, types.ErrUnsupported))
+	fmt.Println(err)
+	// Output:
+	// true notes title mysql true
+	// metadata: table "notes", column "title" (dialect mysql): types: VARCHAR requires a length on dialect mysql
+}
+
+func ExampleDuplicateColumnError() {
+	md := metadata.New()
+	t := md.Table("t", metadata.Column("a", types.Integer()), metadata.Column("a", types.Integer()))
+	fmt.Println(t.Err())
+	fmt.Println(errors.Is(t.Err(), metadata.ErrDuplicateColumn))
+	// Output:
+	// metadata: column "a" is declared twice in table "t"
+	// true
+}
+
+func ExampleDuplicateTableError() {
+	md := metadata.New()
+	md.Table("t", metadata.Column("a", types.Integer()))
+	md.Table("t", metadata.Column("b", types.Integer()))
+	fmt.Println(md.Err())
+	// Output:
+	// metadata: table "t" is already defined in this MetaData
+}
