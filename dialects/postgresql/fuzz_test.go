@@ -79,7 +79,7 @@ func FuzzParseType(f *testing.F) {
 }
 
 // FuzzParseDefault round-trips string defaults through the text
-// pg_get_expr prints for them ('it''s'::character varying).
+// pg_get_expr prints for them ('it”s'::character varying).
 func FuzzParseDefault(f *testing.F) {
 	for _, s := range []string{"", "x", "it's", "''", "now()", "a::b"} {
 		f.Add(s, "::character varying")
