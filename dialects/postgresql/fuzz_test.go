@@ -79,7 +79,8 @@ func FuzzParseType(f *testing.F) {
 }
 
 // FuzzParseDefault round-trips string defaults through the text
-// pg_get_expr prints for them ('it”s'::character varying).
+// pg_get_expr prints for them: a quoted literal, quotes doubled, with a
+// cast such as ::character varying.
 func FuzzParseDefault(f *testing.F) {
 	for _, s := range []string{"", "x", "it's", "''", "now()", "a::b"} {
 		f.Add(s, "::character varying")
