@@ -380,3 +380,145 @@ func ExampleProbe() {
 	// <nil> sqlite
 	// true
 }
+
+// MustRegister is Register for an init function, where a duplicate name
+// is a programming error.
+func ExampleMustRegister() {
+	if _, err := dialects.Lookup("yugabytedb"); err != nil {
+		yb := postgresql.Dialect.Clone()
+		yb.Name = "yugabytedb"
+		yb.DefaultPort = 5433
+		dialects.MustRegister(yb)
+	}
+	d, _ := dialects.Lookup("yugabytedb")
+	fmt.Println(d, d.DefaultPort)
+	// Output:
+	// yugabytedb 5433
+}
+
+// The Engine and alchemy's Conn are Dialecters: code that takes one asks
+// it for the dialect instead of probing.
+func ExampleDialecter() {
+	var target any = staticDialect{sqlite.Dialect}
+	if dl, ok := target.(dialects.Dialecter); ok {
+		fmt.Println(dl.Dialect())
+	}
+	d, err := dialects.Of(context.Background(), target) // Of uses the method too
+	fmt.Println(d, err)
+	// Output:
+	// sqlite
+	// sqlite <nil>
+}
+
+type staticDialect struct{ d *dialects.Dialect }
+
+func (s staticDialect) Dialect() *dialects.Dialect { return s.d }
+
+// The style enums say how SQL is written; the compiler switches on them,
+// not on dialect names.
+func ExamplePlaceholderStyle() {
+	for _, d := range []*dialects.Dialect{postgresql.Dialect, mysql.Dialect, sqlite.Dialect} {
+		ph := "?"
+		if d.Placeholder == dialects.Dollar {
+			ph = "$1"
+		}
+		fmt.Println(d.Name, ph)
+	}
+	// Output:
+	// postgresql $1
+	// mysql ?
+	// sqlite ?
+}
+
+func ExampleLimitStyle() {
+	offsetOnly := map[dialects.LimitStyle]string{
+		dialects.LimitOffset:         "LIMIT ALL OFFSET 10",
+		dialects.LimitCommaOffset:    "LIMIT 10, 18446744073709551615",
+		dialects.LimitOffsetMinusOne: "LIMIT -1 OFFSET 10",
+	}
+	for _, d := range []*dialects.Dialect{postgresql.Dialect, mysql.Dialect, sqlite.Dialect} {
+		fmt.Println(d.Name, offsetOnly[d.SQL.Limit])
+	}
+	// Output:
+	// postgresql LIMIT ALL OFFSET 10
+	// mysql LIMIT 10, 18446744073709551615
+	// sqlite LIMIT -1 OFFSET 10
+}
+
+func ExampleConcatStyle() {
+	for _, d := range []*dialects.Dialect{postgresql.Dialect, mysql.Dialect} {
+		if d.SQL.Concat == dialects.ConcatFunc {
+			fmt.Println(d.Name, "concat(a, b)")
+		} else {
+			fmt.Println(d.Name, "a || b")
+		}
+	}
+	// Output:
+	// postgresql a || b
+	// mysql concat(a, b)
+}
+
+// A Driver binds a URL's "+name" to a connector; its optional hooks
+// (nil: the generic path) let the pool read a driver connection's state.
+// Here a Driver opens SQLite directly, as alchemy does for sqlite://.
+func ExampleDriver() {
+	d, _ := dialects.Lookup("sqlite")
+	drv, _ := dialects.LookupDriver(d, "")
+	c, err := drv.OpenConnector(dialects.ConnParams{Dialect: d})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	var one int
+	err = db.QueryRow("SELECT 1").Scan(&one)
+	fmt.Println(drv.Name, one, err, drv.InTransaction != nil, drv.Closed != nil)
+	// Output:
+	// modernc 1 <nil> false false
+}
+
+// ConnParams are what a URL's parts become before a Driver sees them;
+// a binding or a test can build them directly.
+func ExampleConnParams() {
+	p := dialects.ConnParams{Dialect: postgresql.Dialect, Host: "db.internal", Port: 5432, User: "app", Database: "shop"}
+	fmt.Println(postgresql.ConnString(p))
+	// Output:
+	// postgres://app@db.internal:5432/shop
+}
+
+// Execer is all that the dialect probe needs: *sql.DB, *sql.Conn and
+// *sql.Tx have the method.
+func ExampleExecer() {
+	db, _ := sql.Open("alchemy", "sqlite://")
+	defer db.Close()
+	tx, _ := db.Begin()
+	defer tx.Rollback()
+	for _, e := range []dialects.Execer{db, tx} {
+		d, err := dialects.Of(context.Background(), e)
+		fmt.Println(d, err)
+	}
+	// Output:
+	// sqlite <nil>
+	// sqlite <nil>
+}
+
+// IsReserved is the dialect's reserved-word list, in any case.
+func ExampleDialect_IsReserved() {
+	fmt.Println(mysql.Dialect.IsReserved("RANK"), postgresql.Dialect.IsReserved("rank"), sqlite.Dialect.IsReserved("select"))
+	// Output:
+	// true false true
+}
+
+// ErrorKind prints as words; Err is its sentinel for errors.Is.
+func ExampleErrorKind() {
+	err := fmt.Errorf("insert: %w", &dialects.Error{Kind: dialects.KindDeadlock, Err: errors.New("1213")})
+	for _, k := range []dialects.ErrorKind{dialects.KindDeadlock, dialects.KindSyntax} {
+		fmt.Println(k, errors.Is(err, k.Err()))
+	}
+	fmt.Println(dialects.KindUnknown.Err() == nil)
+	// Output:
+	// deadlock true
+	// syntax error false
+	// true
+}

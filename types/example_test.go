@@ -328,3 +328,81 @@ func ExampleCivilDate_MarshalText() {
 	// Output:
 	// {"born":"1990-07-04"}
 }
+
+// ParseDate reads the text drivers return for a DATE; a time part (as
+// SQLite may keep) is dropped, and an impossible day is an error.
+func ExampleParseDate() {
+	for _, s := range []string{"2026-12-03", "2026-12-03 23:59:59", "2026-02-30"} {
+		d, err := types.ParseDate(s)
+		fmt.Println(d, err)
+	}
+	// Output:
+	// 2026-12-03 <nil>
+	// 2026-12-03 <nil>
+	// 0000-00-00 types: "2026-02-30" is not a date (YYYY-MM-DD)
+}
+
+// DateOf takes the calendar day of a time.Time in its own location: the
+// same instant is a different day in Tokyo and in New York.
+func ExampleDateOf() {
+	instant := time.Date(2026, 12, 3, 23, 30, 0, 0, time.UTC)
+	tokyo := time.FixedZone("JST", 9*3600)
+	fmt.Println(types.DateOf(instant), types.DateOf(instant.In(tokyo)))
+	// Output:
+	// 2026-12-03 2026-12-04
+}
+
+func ExampleTimeOf() {
+	t := time.Date(2026, 12, 3, 8, 5, 9, 120_000_000, time.UTC)
+	fmt.Println(types.TimeOf(t))
+	// Output:
+	// 08:05:09.12
+}
+
+// The parameterised types are structs, so code that reads a schema (a
+// reflected one, say) can take their parameters back with a type switch.
+func ExampleStringType() {
+	for _, t := range []types.Type{types.String(40), types.Numeric(8, 3), types.Enum("size", "s", "m", "xl"), types.Text()} {
+		switch t := t.(type) {
+		case *types.StringType:
+			fmt.Println("string of at most", t.Length)
+		case *types.NumericType:
+			fmt.Println("decimal", t.Precision, t.Scale)
+		case *types.EnumType:
+			fmt.Println("enum", t.Name, t.Values, "longest", t.MaxLength())
+		default:
+			fmt.Println("other:", t.Kind())
+		}
+	}
+	// Output:
+	// string of at most 40
+	// decimal 8 3
+	// enum size [s m xl] longest 2
+	// other: text
+}
+
+// A bare Numeric leaves precision and scale to the server; MySQL's
+// default is DECIMAL(10, 0), so give both for money.
+func ExampleNumericType() {
+	for _, n := range []*types.NumericType{types.Numeric(0, 0), types.Numeric(12, 4)} {
+		ddl, _ := n.DDL(mysql.Dialect)
+		fmt.Println(n, ddl)
+	}
+	// Output:
+	// Numeric NUMERIC
+	// Numeric(12, 4) NUMERIC(12, 4)
+}
+
+// On PostgreSQL an enum is a named type, so its cast target is the name;
+// elsewhere it casts as a string.
+func ExampleEnumType() {
+	e := types.Enum("Mood", "happy", "sad")
+	for _, d := range []*dialects.Dialect{postgresql.Dialect, mysql.Dialect, sqlite.Dialect} {
+		cast, err := e.CastTarget(d)
+		fmt.Println(d.Name, cast, err)
+	}
+	// Output:
+	// postgresql "Mood" <nil>
+	// mysql CHAR(5) <nil>
+	// sqlite VARCHAR(5) <nil>
+}
