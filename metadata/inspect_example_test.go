@@ -215,3 +215,75 @@ func ExampleInspector_ClearCache() {
 	// Output:
 	// 3 3 4
 }
+
+// An Inspector is the way to ask a live database about its schema
+// without building a MetaData; one is cheap, and safe to share.
+func ExampleInspector() {
+	ctx := context.Background()
+	db := shopDB()
+	defer db.Close()
+	in, err := metadata.Inspect(ctx, db)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	names, _ := in.TableNames(ctx, "")
+	for _, name := range names {
+		ti, _ := in.Table(ctx, name)
+		var cols []string
+		for _, c := range ti.Columns {
+			cols = append(cols, c.Name+" "+fmt.Sprint(c.Type))
+		}
+		fmt.Println(name, cols)
+	}
+	// Output:
+	// customers [id Integer email String(100) vip Boolean]
+	// orders [id Integer customer_id Integer total Numeric(10, 2) placed DateTime]
+}
+
+// The Info types are the Inspector's answers: plain values, with the
+// names the catalog keeps (an Enum's CHECK name becomes EnumInfo.Name on
+// SQLite).
+func ExampleForeignKeyInfo() {
+	ctx := context.Background()
+	db := shopDB()
+	defer db.Close()
+	in, _ := metadata.Inspect(ctx, db)
+	var fk metadata.ForeignKeyInfo
+	fks, _ := in.ForeignKeys(ctx, "orders")
+	fk = fks[0]
+	fmt.Printf("%+v\n", fk)
+	var pk metadata.ConstraintInfo
+	pk, _ = in.PrimaryKey(ctx, "customers")
+	var ix metadata.IndexInfo
+	ixs, _ := in.Indexes(ctx, "orders")
+	ix = ixs[0]
+	var ck metadata.CheckInfo
+	cks, _ := in.CheckConstraints(ctx, "orders")
+	ck = cks[0]
+	var col metadata.ColumnInfo
+	cols, _ := in.Columns(ctx, "orders")
+	col = cols[2]
+	fmt.Printf("%+v\n%+v\n%+v\n%s %v\n", pk, ix, ck, col.Name, col.Type)
+	// Output:
+	// {Name: Columns:[customer_id] RefSchema: RefTable:customers RefColumns:[id] OnDelete:CASCADE OnUpdate: Deferrable:false Initially:}
+	// {Name: Columns:[id]}
+	// {Name:ix_orders_placed Columns:[placed] Unique:false}
+	// {Name:ck_total Column:total SQL:total >= 0}
+	// total Numeric(10, 2)
+}
+
+func ExampleEnumInfo() {
+	ctx := context.Background()
+	db, _ := sql.Open("alchemy", "sqlite://")
+	defer db.Close()
+	md := metadata.New()
+	md.Table("shirts", metadata.Column("size", types.Enum("shirt_size", "s", "m", "l")))
+	md.CreateAll(ctx, db)
+	in, _ := metadata.Inspect(ctx, db)
+	enums, _ := in.Enums(ctx, "")
+	var e metadata.EnumInfo = enums[0]
+	fmt.Printf("%+v\n", e)
+	// Output:
+	// {Schema: Name:shirt_size Labels:[s m l] Table:shirts Column:size}
+}

@@ -648,3 +648,86 @@ func ExampleDuplicateTableError() {
 	// Output:
 	// metadata: table "t" is already defined in this MetaData
 }
+
+// The Def types are a declared table's parts, as MetaData.Table built
+// them; the migrate package hands them to its operations.
+func ExampleForeignKeyDef() {
+	md := seedSchema()
+	fk := md.Lookup("addresses").ForeignKeys()[0]
+	name, _ := fk.NameOn(postgresql.Dialect)
+	fmt.Printf("%q %q %v -> %s%v use_alter=%v\n", fk.Name(), name, names(fk.Columns()), fk.RefTable().Key(), names(fk.RefColumns()), fk.UseAlter())
+	// Output:
+	// "" "" [user_id] -> users[id] use_alter=false
+}
+
+func ExampleIndexDef() {
+	md := metadata.New()
+	t := md.Table("t", metadata.Column("a", types.Integer(), metadata.Indexed()), metadata.UniqueIndex("ux_t_a_b", "a", "b"), metadata.Column("b", types.Integer()))
+	for _, ix := range t.Indexes() {
+		onSQLite, _ := ix.NameOn(sqlite.Dialect) // Indexed's name comes from the "ix" convention
+		fmt.Printf("%q %q %v unique=%v\n", ix.Name(), onSQLite, names(ix.Columns()), ix.Unique())
+	}
+	// Output:
+	// "ux_t_a_b" "ux_t_a_b" [a b] unique=true
+	// "" "ix_t_a" [a] unique=false
+}
+
+func ExamplePrimaryKeyDef() {
+	md := metadata.New(metadata.NamingConvention(map[string]string{"pk": "pk_%(table_name)s"}))
+	t := md.Table("t", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
+	pk := t.PrimaryKey()
+	name, _ := pk.NameOn(mysql.Dialect)
+	fmt.Printf("%q %q %v\n", pk.Name(), name, names(pk.Columns()))
+	// Output:
+	// "" "pk_t" [id]
+}
+
+func ExampleUniqueDef() {
+	md := metadata.New()
+	t := md.Table("t", metadata.Column("a", types.Integer()), metadata.Column("b", types.Integer()),
+		metadata.UniqueConstraint([]string{"a", "b"}, metadata.Named("uq_ab")))
+	u := t.UniqueConstraints()[0]
+	name, _ := u.NameOn(sqlite.Dialect)
+	fmt.Println(u.Name(), name, names(u.Columns()))
+	// Output:
+	// uq_ab uq_ab [a b]
+}
+
+// A type-bound CHECK (Boolean, Enum) is not in CheckConstraints; the
+// column's TypeCheck gives it, named by the convention.
+func ExampleCheckDef() {
+	md := metadata.New(metadata.NamingConvention(map[string]string{"ck": "ck_%(table_name)s_%(constraint_name)s"}))
+	t := md.Table("t", metadata.Column("on", types.Boolean(), metadata.TypeConstraintName("on_bool")),
+		metadata.CheckConstraint("1 = 1", metadata.Named("trivial")))
+	ck := t.CheckConstraints()[0]
+	name, _ := ck.NameOn(sqlite.Dialect)
+	fmt.Println(ck.Name(), name, ck.SQL())
+	tc, _ := t.C("on").TypeCheck(sqlite.Dialect)
+	tcName, _ := tc.NameOn(sqlite.Dialect)
+	fmt.Println(tcName, tc.SQL())
+	// Output:
+	// trivial ck_t_trivial 1 = 1
+	// ck_t_on_bool "on" IN (0, 1)
+}
+
+// ConstraintOption, TableItem and ColumnOrTableItem are what the option
+// constructors return; a helper can return them to share a declaration.
+func ExampleConstraintOption() {
+	cascade := []metadata.ConstraintOption{metadata.OnDelete("CASCADE"), metadata.OnUpdate("CASCADE")}
+	owned := func(table string) metadata.TableItem {
+		return metadata.Column(table+"_id", nil, metadata.NotNull(), metadata.ForeignKey(table+".id", cascade...))
+	}
+	var note metadata.ColumnOrTableItem = metadata.Comment("owned by a user and a team")
+	md := metadata.New()
+	md.Table("users", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
+	md.Table("teams", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
+	docs := md.Table("docs", metadata.Column("id", types.Integer(), metadata.PrimaryKey()), owned("users"), owned("teams"), note)
+	for _, fk := range docs.ForeignKeys() {
+		fmt.Println(fk.Target(), fk.OnDelete(), fk.OnUpdate())
+	}
+	fmt.Println(docs.Comment())
+	// Output:
+	// users.id CASCADE CASCADE
+	// teams.id CASCADE CASCADE
+	// owned by a user and a team
+}
