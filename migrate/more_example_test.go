@@ -337,3 +337,78 @@ func ExampleStepError() {
 	// true upgrade 1 -> 2, bad | CREATE TABLE a (id INTEGER) | partial: false
 	// at: 1 table b left: false
 }
+
+// Every Op describes itself and knows its reverse, which is how a
+// revision gets its down section.
+func ExampleOp() {
+	md := usersV2()
+	users := md.Lookup("users")
+	var op migrate.Op = migrate.AddColumn{Table: users, Column: users.C("email")}
+	fmt.Println(op.Describe(), "/", op.Reverse().Describe(), "/", op.Reverse().Reverse().Describe())
+	// Output:
+	// add column users.email / drop column users.email / add column users.email
+}
+
+// DiffOptions combine; a Migrator's VersionTable and IgnoreTables fields
+// become these options.
+func ExampleDiffOption() {
+	ctx := context.Background()
+	db, _ := sql.Open("alchemy", "sqlite://")
+	defer db.Close()
+	db.ExecContext(ctx, "CREATE TABLE legacy_audit (x INTEGER)")
+	opts := []migrate.DiffOption{migrate.IgnoreTables("legacy_audit"), migrate.VersionTable("versions")}
+	plan, err := migrate.Diff(ctx, metadata.New(), db, opts...)
+	fmt.Println(plan.Empty(), err)
+	// Output:
+	// true <nil>
+}
+
+// A History is the chain of a revisions directory, oldest first.
+func ExampleHistory() {
+	dir, _ := os.MkdirTemp("", "revisions")
+	defer os.RemoveAll(dir)
+	migrate.WriteRevision(dir, &migrate.Revision{ID: "20261201000000", Message: "first"})
+	migrate.WriteRevision(dir, &migrate.Revision{ID: "20261202000000", Parent: "20261201000000", Message: "second"})
+	h, _ := migrate.LoadHistory(dir)
+	for _, r := range h.Chain {
+		fmt.Println(r.ID, r.Message, filepath.Base(r.Path))
+	}
+	// Output:
+	// 20261201000000 first 20261201000000_first.sql
+	// 20261202000000 second 20261202000000_second.sql
+}
+
+// A Revision is plain data; a program can build one (a data migration,
+// say) and write it next to the generated ones.
+func ExampleRevision() {
+	r := &migrate.Revision{ID: "20261203130000", Parent: "20261203120000", Message: "backfill emails",
+		Up:   []string{"UPDATE users SET email = name || '@example.com' WHERE email IS NULL"},
+		Down: []string{}}
+	fmt.Print(r.Text())
+	// Output:
+	// -- alchemy revision
+	// -- id: 20261203130000
+	// -- parent: 20261203120000
+	// -- message: backfill emails
+	//
+	// -- +goose Up
+	// UPDATE users SET email = name || '@example.com' WHERE email IS NULL;
+	//
+	// -- +goose Down
+}
+
+// Empty is what the check command tests; Up and Down are the two
+// sections a revision would get.
+func ExamplePlan_Empty() {
+	same, _ := migrate.Compare(postgresql.Dialect, usersV1(), usersV1())
+	behind, _ := migrate.Compare(postgresql.Dialect, usersV2(), usersV1())
+	up, _ := behind.Up()
+	down, _ := behind.Down()
+	fmt.Println(same.Empty(), behind.Empty())
+	fmt.Println(up)
+	fmt.Println(down)
+	// Output:
+	// true false
+	// [ALTER TABLE users ADD COLUMN email VARCHAR(100)]
+	// [ALTER TABLE users DROP COLUMN email]
+}
