@@ -522,3 +522,33 @@ func ExampleErrorKind() {
 	// syntax error false
 	// true
 }
+
+// A Dialect is plain data: compare two by their fields to see what code
+// reading them (the compiler, the schema layer) will do differently.
+func ExampleDialect() {
+	for _, d := range []*dialects.Dialect{postgresql.Dialect, mysql.Dialect, sqlite.Dialect} {
+		fmt.Printf("%-10s family=%-10s driver=%-7s port=%-4d quote=%c max-ident=%d\n",
+			d, d.Family, d.DefaultDriver, d.DefaultPort, d.IdentQuote, d.MaxIdentifierLength)
+	}
+	// Output:
+	// postgresql family=postgresql driver=pgx     port=5432 quote=" max-ident=63
+	// mysql      family=mysql      driver=mysql   port=3306 quote=` max-ident=64
+	// sqlite     family=sqlite     driver=modernc port=0    quote=" max-ident=0
+}
+
+// A connector that spreads connections over several servers implements
+// HostReporter, so that alchemy can tell it which server went away. The
+// MySQL binding's connector for a host list is one; opening it contacts
+// no server.
+func ExampleHostReporter() {
+	c, err := mysql.Driver.OpenConnector(dialects.ConnParams{Dialect: mysql.Dialect,
+		Hosts: []dialects.HostPort{{Host: "db1", Port: 3306}, {Host: "db2", Port: 3306}}, User: "app"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, ok := c.(dialects.HostReporter)
+	fmt.Println(ok)
+	// Output:
+	// true
+}

@@ -731,3 +731,113 @@ func ExampleConstraintOption() {
 	// teams.id CASCADE CASCADE
 	// owned by a user and a team
 }
+
+// Existing is the one-query answer CreateAll and DropAll decide by.
+func ExampleExisting() {
+	ctx := context.Background()
+	db := memoryDB()
+	defer db.Close()
+	db.ExecContext(ctx, "CREATE TABLE users (id INTEGER)")
+	ex, _ := sqlite.Dialect.DDL.Catalog.(metadata.Catalog).Existing(ctx, db, []string{""})
+	fmt.Println(ex.Tables["users"], ex.Tables["posts"], len(ex.Types))
+	// Output:
+	// true false 0
+}
+
+// A Querier is anything with QueryContext; wrapping one sees every
+// catalog query the metadata package sends.
+func ExampleQuerier() {
+	ctx := context.Background()
+	db := memoryDB()
+	defer db.Close()
+	db.ExecContext(ctx, "CREATE TABLE a (x INTEGER)")
+	n := 0
+	counting := countingQuerier{db, &n}
+	names, _ := sqlite.Dialect.DDL.Catalog.(metadata.Catalog).TableNames(ctx, counting, "")
+	fmt.Println(names, n > 0)
+	// Output:
+	// [a] true
+}
+
+type countingQuerier struct {
+	q metadata.Querier
+	n *int
+}
+
+func (c countingQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	*c.n++
+	return c.q.QueryContext(ctx, query, args...)
+}
+
+// TableItem and ColumnOrTableItem are the argument types of
+// MetaData.Table: a table's definition can be assembled from parts.
+func ExampleTableItem() {
+	timestamps := []metadata.TableItem{
+		metadata.Column("created", types.DateTime(), metadata.NotNull(), metadata.ServerDefaultNow()),
+		metadata.Column("updated", types.DateTime()),
+	}
+	md := metadata.New()
+	t := md.Table("notes", append([]metadata.TableItem{metadata.Column("id", types.Integer(), metadata.PrimaryKey())}, timestamps...)...)
+	fmt.Println(names(t.Columns()))
+	// Output:
+	// [id created updated]
+}
+
+// CheckConstraint and Comment are ColumnOrTableItems: the same value
+// applies to a column or, given to Table, to the table.
+func ExampleColumnOrTableItem() {
+	positive := func(col string) metadata.ColumnOrTableItem { return metadata.CheckConstraint(col + " > 0") }
+	md := metadata.New()
+	t := md.Table("t",
+		metadata.Column("qty", types.Integer(), positive("qty")),
+		positive("qty + 1"))
+	for _, c := range t.CheckConstraints() {
+		on := "table"
+		if c.Column() != nil {
+			on = "column " + c.Column().Name()
+		}
+		fmt.Println(c.SQL(), "on", on)
+	}
+	// Output:
+	// qty + 1 > 0 on table
+	// qty > 0 on column qty
+}
+
+func ExampleDefaultKind() {
+	md := metadata.New()
+	t := md.Table("t", metadata.Column("at", types.DateTime(), metadata.ServerDefaultNow()))
+	fmt.Println(t.C("at").ServerDefault().Kind == metadata.DefaultNow)
+	// Output:
+	// true
+}
+
+// ColumnInfo, ConstraintInfo, IndexInfo and CheckInfo can be built by
+// hand, for a test of code that consumes the Inspector's answers.
+func ExampleColumnInfo() {
+	c := metadata.ColumnInfo{Name: "price", Type: types.Numeric(8, 2), Nullable: false,
+		Default: &metadata.ServerDefaultDef{Kind: metadata.DefaultExpr, Text: "0"}}
+	fmt.Println(c.Name, c.Type, c.Nullable, c.Default)
+	// Output:
+	// price Numeric(8, 2) false 0
+}
+
+func ExampleConstraintInfo() {
+	pk := metadata.ConstraintInfo{Columns: []string{"tenant", "id"}} // SQLite keeps no name
+	fmt.Printf("%q %v\n", pk.Name, pk.Columns)
+	// Output:
+	// "" [tenant id]
+}
+
+func ExampleIndexInfo() {
+	ix := metadata.IndexInfo{Name: "ix_orders_placed", Columns: []string{"placed"}}
+	fmt.Println(ix.Name, ix.Columns, ix.Unique)
+	// Output:
+	// ix_orders_placed [placed] false
+}
+
+func ExampleCheckInfo() {
+	ck := metadata.CheckInfo{Name: "ck_total", Column: "total", SQL: "total >= 0"}
+	fmt.Println(ck.Name, ck.Column, ck.SQL)
+	// Output:
+	// ck_total total total >= 0
+}

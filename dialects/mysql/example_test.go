@@ -68,3 +68,16 @@ func ExampleMariaDB() {
 	// mysql mysql false false true
 	// mariadb mysql true true false
 }
+
+// Servers reports the failover connector's view of its host list, in the
+// URL's order, for diagnostics; a fresh connector has every server up.
+func ExampleServerState() {
+	c, _ := mysql.Driver.OpenConnector(dialects.ConnParams{Dialect: mysql.Dialect,
+		Hosts: []dialects.HostPort{{Host: "db1", Port: 3306}, {Host: "db2", Port: 3307}}, User: "app"})
+	for _, s := range c.(interface{ Servers() []mysql.ServerState }).Servers() {
+		fmt.Println(s.Addr, "down:", s.Down)
+	}
+	// Output:
+	// db1:3306 down: false
+	// db2:3307 down: false
+}
