@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	_ "github.com/go-alchemy/alchemy"
@@ -363,4 +364,31 @@ func ExampleMain() {
 	md.Table("users", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
 	// go run ./cmd/migrate -url sqlite:///app.db upgrade head
 	migrate.Main(md)
+}
+
+// The commands a migrate.Main program offers, run through Run: write a
+// revision from the MetaData, apply it, ask where the database is. (Run
+// uses the clock for the revision id, so only its shape is shown.)
+func ExampleRun_upgrade() {
+	ctx := context.Background()
+	p := newProject()
+	defer p.Close()
+	flags := []string{"-url", "sqlite:///" + filepath.Join(p.tmp, "app.db"), "-dir", filepath.Join(p.tmp, "migrations")}
+	run := func(args ...string) string {
+		var out bytes.Buffer
+		if err := migrate.Run(ctx, usersV1(), append(flags, args...), &out); err != nil {
+			return "error: " + err.Error()
+		}
+		return out.String()
+	}
+	run("revision", "--autogenerate", "-m", "create users")
+	run("upgrade", "head")
+	files, _ := filepath.Glob(filepath.Join(p.tmp, "migrations", "*_create_users.sql"))
+	current := strings.TrimSpace(run("current"))
+	id, head, _ := strings.Cut(current, " ")
+	fmt.Println(len(files), strings.HasPrefix(filepath.Base(files[0]), id+"_"), head)
+	fmt.Print(run("check"))
+	// Output:
+	// 1 true (head)
+	// no differences: the database matches the MetaData
 }
