@@ -3,9 +3,11 @@ package metadata_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/go-alchemy/alchemy/dialects"
 	"github.com/go-alchemy/alchemy/dialects/mysql"
@@ -163,4 +165,615 @@ func ExampleMetaData_CreateAll() {
 	// Output:
 	// addresses 4 columns, 1 foreign keys
 	// users 3 columns, 0 foreign keys
+}
+
+// schemaDB opens an in-memory SQLite database holding md's tables.
+func schemaDB(md *metadata.MetaData) *sql.DB {
+	db := memoryDB()
+	if err := md.CreateAll(context.Background(), db); err != nil {
+		panic(err)
+	}
+	return db
+}
+
+// Column declares a column: a name, a type (nil takes the type of the
+// column a ForeignKey names) and options. ColumnDef's accessors read the
+// declaration back.
+func ExampleColumn() {
+	md := metadata.New()
+	users := md.Table("users",
+		metadata.Column("id", types.Integer(), metadata.PrimaryKey()),
+		metadata.Column("email", types.String(255), metadata.NotNull(), metadata.Unique(), metadata.Comment("login name")),
+		metadata.Column("nick", types.String(30), metadata.Indexed()))
+	for _, c := range users.Columns() {
+		fmt.Printf("%s %v pk=%v nullable=%v unique=%v indexed=%v autoinc=%v comment=%q parent=%s\n",
+			c.Name(), c.Type(), c.IsPrimaryKey(), c.Nullable(), c.IsUnique(), c.IsIndexed(), c.Autoincrements(), c.Comment(), c.Parent().Key())
+	}
+	// Output:
+	// id Integer pk=true nullable=false unique=false indexed=false autoinc=true comment="" parent=users
+	// email String(255) pk=false nullable=false unique=true indexed=false autoinc=false comment="login name" parent=users
+	// nick String(30) pk=false nullable=true unique=false indexed=true autoinc=false comment="" parent=users
+}
+
+// A ColumnDef is also an expression column: the sqlexpr compiler takes
+// it where a column is expected, and TypeDDL is its type on a dialect.
+func ExampleColumnDef_TypeDDL() {
+	md := metadata.New()
+	t := md.Table("t", metadata.Column("flag", types.Boolean(), metadata.NotNull()))
+	for _, d := range []*dialects.Dialect{postgresql.Dialect, mysql.Dialect, sqlite.Dialect} {
+		ddl, err := t.C("flag").TypeDDL(d)
+		check, _ := t.C("flag").TypeCheck(d) // nil where the type needs no CHECK
+		sql := ""
+		if check != nil {
+			sql = check.SQL()
+		}
+		fmt.Printf("%s: %s %q %v\n", d.Name, ddl, sql, err)
+	}
+	// Output:
+	// postgresql: BOOLEAN "" <nil>
+	// mysql: BOOL "flag IN (0, 1)" <nil>
+	// sqlite: BOOLEAN "flag IN (0, 1)" <nil>
+}
+
+// PrimaryKey on several columns makes one composite key; none of them
+// autoincrements, since no single column is the key.
+func ExamplePrimaryKey() {
+	md := metadata.New()
+	t := md.Table("tags_posts",
+		metadata.Column("post_id", types.Integer(), metadata.PrimaryKey()),
+		metadata.Column("tag_id", types.Integer(), metadata.PrimaryKey()))
+	fmt.Println(names(t.PrimaryKey().Columns()), t.C("post_id").Autoincrements())
+	// Output:
+	// [post_id tag_id] false
+}
+
+// PrimaryKeyConstraint declares the key at table level, with a name.
+func ExamplePrimaryKeyConstraint() {
+	md := metadata.New()
+	t := md.Table("pairs",
+		metadata.Column("a", types.Integer()),
+		metadata.Column("b", types.Integer()),
+		metadata.PrimaryKeyConstraint([]string{"a", "b"}, metadata.Named("pairs_pk")))
+	pk := t.PrimaryKey()
+	fmt.Println(pk.Name(), names(pk.Columns()))
+	fmt.Print(must(metadata.CreateTableSQL(t, postgresql.Dialect)))
+	// Output:
+	// pairs_pk [a b]
+	// CREATE TABLE pairs (
+	// 	a INTEGER NOT NULL,
+	// 	b INTEGER NOT NULL,
+	// 	CONSTRAINT pairs_pk PRIMARY KEY (a, b)
+	// );
+}
+
+// names returns the names of cols.
+func names(cols []*metadata.ColumnDef) []string {
+	var out []string
+	for _, c := range cols {
+		out = append(out, c.Name())
+	}
+	return out
+}
+
+// must returns s, or the error's text in its place.
+func must(s string, err error) string {
+	if err != nil {
+		return err.Error() + "\n"
+	}
+	return s
+}
+
+// Autoincrement(false) keeps an integer primary key from generating its
+// own values: the application supplies them.
+func ExampleAutoincrement() {
+	md := metadata.New()
+	t := md.Table("codes", metadata.Column("id", types.Integer(), metadata.PrimaryKey(), metadata.Autoincrement(false)))
+	fmt.Println(t.C("id").Autoincrement() == metadata.AutoincrementOff, t.C("id").Autoincrements())
+	fmt.Print(must(metadata.CreateTableSQL(t, postgresql.Dialect)))
+	// Output:
+	// true false
+	// CREATE TABLE codes (
+	// 	id INTEGER NOT NULL,
+	// 	PRIMARY KEY (id)
+	// );
+}
+
+// NotNull and Nullable override the default (nullable, except for primary
+// key columns).
+func ExampleNullable() {
+	md := metadata.New()
+	t := md.Table("t",
+		metadata.Column("id", types.Integer(), metadata.PrimaryKey()),
+		metadata.Column("name", types.Text(), metadata.NotNull()),
+		metadata.Column("note", types.Text(), metadata.Nullable()))
+	for _, c := range t.Columns() {
+		fmt.Println(c.Name(), c.Nullable())
+	}
+	// Output:
+	// id false
+	// name false
+	// note true
+}
+
+// Default records a client-side default (a value, or a func called for
+// each row) for the statement layer; it never appears in DDL, unlike a
+// ServerDefault.
+func ExampleDefault() {
+	md := metadata.New()
+	jobs := md.Table("jobs",
+		metadata.Column("id", types.Integer(), metadata.PrimaryKey()),
+		metadata.Column("state", types.String(10), metadata.Default("queued")))
+	fmt.Println(jobs.C("state").ClientDefault(), jobs.C("state").ServerDefault() == nil)
+	fmt.Print(must(metadata.CreateTableSQL(jobs, sqlite.Dialect)))
+	// Output:
+	// queued true
+	// CREATE TABLE jobs (
+	// 	id INTEGER NOT NULL,
+	// 	state VARCHAR(10),
+	// 	PRIMARY KEY (id)
+	// );
+}
+
+// The server defaults: a quoted literal, SQL text written as is, a
+// portable boolean, and the dialect's "now".
+func ExampleServerDefault() {
+	md := metadata.New()
+	t := md.Table("events",
+		metadata.Column("id", types.Integer(), metadata.PrimaryKey()),
+		metadata.Column("kind", types.String(10), metadata.ServerDefault("info")),
+		metadata.Column("weight", types.Integer(), metadata.ServerDefaultExpr("1 + 1")),
+		metadata.Column("seen", types.Boolean(), metadata.ServerDefaultBool(false)),
+		metadata.Column("at", types.DateTime(), metadata.ServerDefaultNow()))
+	for _, d := range []*dialects.Dialect{postgresql.Dialect, mysql.Dialect} {
+		fmt.Print(must(metadata.CreateTableSQL(t, d)))
+	}
+	sd := t.C("kind").ServerDefault()
+	fmt.Println(sd.Kind == metadata.DefaultLiteral, sd, sd.SQL(mysql.Dialect))
+	// Output:
+	// CREATE TABLE events (
+	// 	id INTEGER GENERATED BY DEFAULT AS IDENTITY,
+	// 	kind VARCHAR(10) DEFAULT 'info',
+	// 	weight INTEGER DEFAULT 1 + 1,
+	// 	seen BOOLEAN DEFAULT false,
+	// 	at TIMESTAMP WITHOUT TIME ZONE DEFAULT now(),
+	// 	PRIMARY KEY (id)
+	// );
+	// CREATE TABLE events (
+	// 	id INTEGER NOT NULL AUTO_INCREMENT,
+	// 	kind VARCHAR(10) DEFAULT 'info',
+	// 	weight INTEGER DEFAULT (1 + 1),
+	// 	seen BOOL DEFAULT false CHECK (seen IN (0, 1)),
+	// 	at DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6),
+	// 	PRIMARY KEY (id)
+	// );
+	// true 'info' 'info'
+}
+
+// ForeignKey on a column references "table.column"; its options become
+// the ON DELETE / ON UPDATE clauses. ForeignKeyDef reads it back.
+func ExampleForeignKey() {
+	md := metadata.New()
+	md.Table("users", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
+	posts := md.Table("posts",
+		metadata.Column("id", types.Integer(), metadata.PrimaryKey()),
+		metadata.Column("author_id", nil, metadata.NotNull(),
+			metadata.ForeignKey("users.id", metadata.Named("fk_author"), metadata.OnDelete("CASCADE"), metadata.OnUpdate("RESTRICT"))))
+	fk := posts.ForeignKeys()[0]
+	fmt.Println(fk.Name(), names(fk.Columns()), fk.Target(), fk.RefTable().Key(), names(fk.RefColumns()), fk.OnDelete(), fk.OnUpdate(), fk.Parent().Key())
+	fmt.Print(must(metadata.CreateTableSQL(posts, sqlite.Dialect)))
+	// Output:
+	// fk_author [author_id] users.id users [id] CASCADE RESTRICT posts
+	// CREATE TABLE posts (
+	// 	id INTEGER NOT NULL,
+	// 	author_id INTEGER NOT NULL,
+	// 	PRIMARY KEY (id),
+	// 	CONSTRAINT fk_author FOREIGN KEY(author_id) REFERENCES users (id) ON DELETE CASCADE ON UPDATE RESTRICT
+	// );
+}
+
+// ForeignKeyConstraint declares a composite foreign key at table level.
+func ExampleForeignKeyConstraint() {
+	md := metadata.New()
+	md.Table("orders",
+		metadata.Column("region", types.String(2), metadata.PrimaryKey()),
+		metadata.Column("no", types.Integer(), metadata.PrimaryKey()))
+	lines := md.Table("order_lines",
+		metadata.Column("region", types.String(2)),
+		metadata.Column("order_no", types.Integer()),
+		metadata.Column("line", types.Integer()),
+		metadata.ForeignKeyConstraint([]string{"region", "order_no"}, []string{"orders.region", "orders.no"}, metadata.OnDelete("CASCADE")))
+	fmt.Print(must(metadata.CreateTableSQL(lines, postgresql.Dialect)))
+	// Output:
+	// CREATE TABLE order_lines (
+	// 	region VARCHAR(2),
+	// 	order_no INTEGER,
+	// 	line INTEGER,
+	// 	FOREIGN KEY(region, order_no) REFERENCES orders (region, no) ON DELETE CASCADE
+	// );
+}
+
+// Deferrable and Initially("DEFERRED") move the check to COMMIT, on
+// PostgreSQL and SQLite; MySQL has no deferrable keys, and says so before
+// anything is sent.
+func ExampleDeferrable() {
+	md := metadata.New()
+	md.Table("parents", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
+	kids := md.Table("kids",
+		metadata.Column("id", types.Integer(), metadata.PrimaryKey()),
+		metadata.Column("parent_id", nil, metadata.ForeignKey("parents.id", metadata.Deferrable(), metadata.Initially("DEFERRED"))))
+	fk := kids.ForeignKeys()[0]
+	fmt.Println(fk.Deferrable(), fk.Initially())
+	fmt.Print(must(metadata.CreateTableSQL(kids, postgresql.Dialect)))
+	_, err := metadata.CreateTableSQL(kids, mysql.Dialect)
+	var de *metadata.DDLError
+	fmt.Println(errors.As(err, &de), de.Dialect, de.Table)
+	// Output:
+	// true DEFERRED
+	// CREATE TABLE kids (
+	// 	id INTEGER GENERATED BY DEFAULT AS IDENTITY,
+	// 	parent_id INTEGER,
+	// 	PRIMARY KEY (id),
+	// 	FOREIGN KEY(parent_id) REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED
+	// );
+	// true mysql kids
+}
+
+// UseAlter adds the foreign key after both tables exist, breaking a
+// cycle (here: a user's favourite post, and a post's author).
+func ExampleUseAlter() {
+	md := metadata.New()
+	md.Table("users",
+		metadata.Column("id", types.Integer(), metadata.PrimaryKey()),
+		metadata.Column("favorite_post_id", types.Integer(), metadata.ForeignKey("posts.id", metadata.UseAlter(), metadata.Named("fk_fav"))))
+	md.Table("posts",
+		metadata.Column("id", types.Integer(), metadata.PrimaryKey()),
+		metadata.Column("author_id", nil, metadata.ForeignKey("users.id")))
+	fmt.Println(md.Lookup("users").ForeignKeys()[0].UseAlter())
+	fmt.Print(must(md.CreateAllSQL(postgresql.Dialect)))
+	// Output:
+	// true
+	// CREATE TABLE users (
+	// 	id INTEGER GENERATED BY DEFAULT AS IDENTITY,
+	// 	favorite_post_id INTEGER,
+	// 	PRIMARY KEY (id)
+	// );
+	//
+	// CREATE TABLE posts (
+	// 	id INTEGER GENERATED BY DEFAULT AS IDENTITY,
+	// 	author_id INTEGER,
+	// 	PRIMARY KEY (id),
+	// 	CONSTRAINT fk_posts_author_id_users FOREIGN KEY(author_id) REFERENCES users (id)
+	// );
+	//
+	// ALTER TABLE users ADD CONSTRAINT fk_fav FOREIGN KEY(favorite_post_id) REFERENCES posts (id);
+}
+
+// Unique on a column and UniqueConstraint on several make UNIQUE
+// constraints; UniqueDef reads them back.
+func ExampleUniqueConstraint() {
+	md := metadata.New()
+	t := md.Table("seats",
+		metadata.Column("id", types.Integer(), metadata.PrimaryKey()),
+		metadata.Column("code", types.String(8), metadata.Unique()),
+		metadata.Column("row", types.Integer()),
+		metadata.Column("seat", types.Integer()),
+		metadata.UniqueConstraint([]string{"row", "seat"}, metadata.Named("uq_place")))
+	for _, u := range t.UniqueConstraints() {
+		fmt.Printf("%q %v\n", u.Name(), names(u.Columns()))
+	}
+	fmt.Print(must(metadata.CreateTableSQL(t, mysql.Dialect)))
+	// Output:
+	// "uq_place" [row seat]
+	// "" [code]
+	// CREATE TABLE seats (
+	// 	id INTEGER NOT NULL AUTO_INCREMENT,
+	// 	code VARCHAR(8),
+	// 	`row` INTEGER,
+	// 	seat INTEGER,
+	// 	PRIMARY KEY (id),
+	// 	CONSTRAINT uq_place UNIQUE (`row`, seat),
+	// 	UNIQUE (code)
+	// );
+}
+
+// Index and UniqueIndex are named, table-level indexes; Indexed on a
+// column gets a name from the naming convention.
+func ExampleIndex() {
+	md := metadata.New()
+	t := md.Table("people",
+		metadata.Column("id", types.Integer(), metadata.PrimaryKey()),
+		metadata.Column("last", types.String(40), metadata.Indexed()),
+		metadata.Column("first", types.String(40)),
+		metadata.Column("ssn", types.String(11)),
+		metadata.Index("ix_people_name", "last", "first"),
+		metadata.UniqueIndex("ux_people_ssn", "ssn"))
+	for _, ix := range t.Indexes() {
+		fmt.Println(ix.Name(), names(ix.Columns()), ix.Unique())
+	}
+	fmt.Print(must(metadata.CreateTableSQL(t, sqlite.Dialect)))
+	// Output:
+	// ix_people_name [last first] false
+	// ux_people_ssn [ssn] true
+	//  [last] false
+	// CREATE TABLE people (
+	// 	id INTEGER NOT NULL,
+	// 	"last" VARCHAR(40),
+	// 	"first" VARCHAR(40),
+	// 	ssn VARCHAR(11),
+	// 	PRIMARY KEY (id)
+	// );
+	//
+	// CREATE INDEX ix_people_last ON people ("last");
+	//
+	// CREATE INDEX ix_people_name ON people ("last", "first");
+	//
+	// CREATE UNIQUE INDEX ux_people_ssn ON people (ssn);
+}
+
+// CheckConstraint attaches to a column when given as a column option and
+// to the table when given as a table item; CheckDef reads it back.
+func ExampleCheckConstraint() {
+	md := metadata.New()
+	t := md.Table("ranges",
+		metadata.Column("lo", types.Integer(), metadata.CheckConstraint("lo >= 0")),
+		metadata.Column("hi", types.Integer()),
+		metadata.CheckConstraint("lo <= hi", metadata.Named("ordered")))
+	for _, c := range t.CheckConstraints() {
+		col := "(table)"
+		if c.Column() != nil {
+			col = c.Column().Name()
+		}
+		fmt.Printf("%q %s %q\n", c.Name(), col, c.SQL())
+	}
+	fmt.Print(must(metadata.CreateTableSQL(t, postgresql.Dialect)))
+	// Output:
+	// "ordered" (table) "lo <= hi"
+	// "" lo "lo >= 0"
+	// CREATE TABLE ranges (
+	// 	lo INTEGER CHECK (lo >= 0),
+	// 	hi INTEGER,
+	// 	CONSTRAINT ordered CHECK (lo <= hi)
+	// );
+}
+
+// Comment documents a table or a column: COMMENT ON where the dialect
+// has it, inline on MySQL, left out on SQLite.
+func ExampleComment() {
+	md := metadata.New()
+	t := md.Table("users",
+		metadata.Column("id", types.Integer(), metadata.PrimaryKey(), metadata.Comment("surrogate key")),
+		metadata.Comment("people who can log in"))
+	fmt.Println(t.Comment())
+	for _, d := range []*dialects.Dialect{postgresql.Dialect, mysql.Dialect, sqlite.Dialect} {
+		fmt.Print(must(metadata.CreateTableSQL(t, d)))
+	}
+	// Output:
+	// people who can log in
+	// CREATE TABLE users (
+	// 	id INTEGER GENERATED BY DEFAULT AS IDENTITY,
+	// 	PRIMARY KEY (id)
+	// );
+	//
+	// COMMENT ON TABLE users IS 'people who can log in';
+	//
+	// COMMENT ON COLUMN users.id IS 'surrogate key';
+	// CREATE TABLE users (
+	// 	id INTEGER NOT NULL COMMENT 'surrogate key' AUTO_INCREMENT,
+	// 	PRIMARY KEY (id)
+	// ) COMMENT='people who can log in';
+	// CREATE TABLE users (
+	// 	id INTEGER NOT NULL,
+	// 	PRIMARY KEY (id)
+	// );
+}
+
+// DefaultSchema puts every table in a schema unless the table names its
+// own with Schema; a table's key then carries the schema.
+func ExampleDefaultSchema() {
+	md := metadata.New(metadata.DefaultSchema("app"))
+	md.Table("users", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
+	md.Table("events", metadata.Schema("audit"),
+		metadata.Column("id", types.Integer(), metadata.PrimaryKey()),
+		metadata.Column("user_id", nil, metadata.ForeignKey("users.id")))
+	fmt.Println(md.Schema(), md.Keys())
+	fmt.Print(must(metadata.CreateTableSQL(md.Lookup("audit.events"), postgresql.Dialect)))
+	// Output:
+	// app [app.users audit.events]
+	// CREATE TABLE audit.events (
+	// 	id INTEGER GENERATED BY DEFAULT AS IDENTITY,
+	// 	user_id INTEGER,
+	// 	PRIMARY KEY (id),
+	// 	FOREIGN KEY(user_id) REFERENCES app.users (id)
+	// );
+}
+
+// CreateTableSQL renders one table, without touching a database.
+func ExampleCreateTableSQL() {
+	md := metadata.New()
+	t := md.Table("kv", metadata.Column("k", types.String(64), metadata.PrimaryKey()), metadata.Column("v", types.JSON()))
+	fmt.Print(must(metadata.CreateTableSQL(t, mysql.Dialect)))
+	// Output:
+	// CREATE TABLE kv (
+	// 	k VARCHAR(64) NOT NULL,
+	// 	v JSON,
+	// 	PRIMARY KEY (k)
+	// );
+}
+
+// DropAllSQL is the script DropAll would run, referencing tables first.
+func ExampleMetaData_DropAllSQL() {
+	fmt.Print(must(seedSchema().DropAllSQL(postgresql.Dialect)))
+	// Output:
+	// DROP TABLE addresses;
+	//
+	// DROP TABLE users;
+}
+
+// Lookup, Tables and TableList find declared tables by key; LookupColumn
+// and C find columns (C panics on a typo, LookupColumn returns nil).
+func ExampleMetaData_Lookup() {
+	md := seedSchema()
+	fmt.Println(md.Lookup("users") != nil, md.Lookup("nobody") == nil, len(md.Tables()))
+	var keys []string
+	for _, t := range md.TableList() { // in declaration order
+		keys = append(keys, t.Key())
+	}
+	fmt.Println(keys)
+	users := md.Lookup("users")
+	fmt.Println(users.C("email").Name(), users.LookupColumn("nope") == nil, users.MetaData() == md)
+	// Output:
+	// true true 2
+	// [addresses users]
+	// email true true
+}
+
+// Declaration errors are kept and reported by Err (and by every call
+// that needs the schema), so tables can be declared without checking
+// each call.
+func ExampleMetaData_Err() {
+	md := metadata.New()
+	md.Table("users", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
+	md.Table("users", metadata.Column("id", types.Integer()))
+	var dup *metadata.DuplicateTableError
+	fmt.Println(errors.As(md.Err(), &dup), dup.Key, errors.Is(md.Err(), metadata.ErrDuplicateTable))
+
+	md = metadata.New()
+	t := md.Table("t", metadata.Column("a", types.Integer()), metadata.Column("a", types.Text()))
+	var dc *metadata.DuplicateColumnError
+	fmt.Println(errors.As(t.Err(), &dc), dc.Table, dc.Column)
+	// Output:
+	// true users true
+	// true t a
+}
+
+// A foreign key to a table that was never declared is reported when the
+// graph is needed, not at declaration.
+func ExampleNoReferencedTableError() {
+	md := metadata.New()
+	md.Table("posts", metadata.Column("user_id", types.Integer(), metadata.ForeignKey("users.id")))
+	err := md.Err()
+	var nt *metadata.NoReferencedTableError
+	fmt.Println(errors.As(err, &nt), nt.Table, nt.Target)
+	fmt.Println(err)
+	// Output:
+	// true posts users.id
+	// metadata: foreign key on posts(user_id) references "users.id", but table "users" is not in the MetaData
+}
+
+func ExampleNoReferencedColumnError() {
+	md := metadata.New()
+	md.Table("users", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
+	md.Table("posts", metadata.Column("user_id", types.Integer(), metadata.ForeignKey("users.uid")))
+	var nc *metadata.NoReferencedColumnError
+	fmt.Println(errors.As(md.Err(), &nc), nc.RefKey, nc.Column)
+	fmt.Println(md.Err())
+	// Output:
+	// true users uid
+	// metadata: foreign key on posts(user_id) references "users.uid", but table "users" has no column "uid"
+}
+
+// A cycle of foreign keys needs ALTER TABLE or forward references; MySQL
+// can ALTER, SQLite names tables before they exist, so the error comes
+// from a dialect that can do neither (a Clone without either feature).
+func ExampleCircularDependencyError() {
+	md := metadata.New()
+	md.Table("a", metadata.Column("id", types.Integer(), metadata.PrimaryKey()), metadata.Column("b_id", types.Integer(), metadata.ForeignKey("b.id")))
+	md.Table("b", metadata.Column("id", types.Integer(), metadata.PrimaryKey()), metadata.Column("a_id", types.Integer(), metadata.ForeignKey("a.id")))
+	plain := sqlite.Dialect.Clone()
+	plain.Name = "plain"
+	plain.DDL.LateForeignKeyTargets = false
+	_, err := md.CreateAllSQL(plain)
+	var cd *metadata.CircularDependencyError
+	fmt.Println(errors.As(err, &cd), cd.Tables)
+	_, err = md.CreateAllSQL(mysql.Dialect)
+	fmt.Println(err)
+	// Output:
+	// true [a b]
+	// <nil>
+}
+
+// A declaration no dialect can render is a *DeclarationError.
+func ExampleDeclarationError() {
+	md := metadata.New()
+	md.Table("t", metadata.Column("id", types.Integer(), metadata.PrimaryKey()), metadata.Index("ix_t_nothing"))
+	_, err := md.CreateAllSQL(sqlite.Dialect)
+	var de *metadata.DeclarationError
+	fmt.Println(errors.As(err, &de), de.Table)
+	fmt.Println(err)
+	// Output:
+	// true t
+	// metadata: table "t": Index ix_t_nothing names no column
+}
+
+// A statement the database rejects comes back as an *ExecError holding
+// the SQL; on a dialect with transactional DDL nothing is left behind.
+func ExampleExecError() {
+	ctx := context.Background()
+	db := memoryDB()
+	defer db.Close()
+	db.ExecContext(ctx, "CREATE TABLE other (x INTEGER)")
+	db.ExecContext(ctx, "CREATE INDEX ix_taken ON other (x)") // the name the schema wants
+	md := metadata.New()
+	md.Table("fresh", metadata.Column("id", types.Integer(), metadata.PrimaryKey()), metadata.Index("ix_taken", "id"))
+	err := md.CreateAll(ctx, db)
+	var ee *metadata.ExecError
+	fmt.Println(errors.As(err, &ee), ee.SQL)
+	in, _ := metadata.Inspect(ctx, db)
+	has, _ := in.HasTable(ctx, "fresh")
+	fmt.Println("fresh left behind:", has)
+	// Output:
+	// true CREATE INDEX ix_taken ON fresh (id)
+	// fresh left behind: false
+}
+
+// Only restricts CreateAll (and DropAll, Reflect) to some tables;
+// CheckFirst(false) sends CREATE without asking what exists.
+func ExampleOnly() {
+	ctx := context.Background()
+	db := memoryDB()
+	defer db.Close()
+	var sent []string
+	echo := metadata.Echo(func(q string) { sent = append(sent, strings.Fields(q)[0]+" "+strings.Fields(q)[2]) })
+	err := seedSchema().CreateAll(ctx, db, metadata.Only("users"), metadata.CheckFirst(false), echo)
+	fmt.Println(sent, err)
+	// Output:
+	// [CREATE users] <nil>
+}
+
+// CheckFirst (the default) asks the catalog once and skips what exists,
+// so CreateAll can run at every start.
+func ExampleCheckFirst() {
+	ctx := context.Background()
+	db := memoryDB()
+	defer db.Close()
+	md := seedSchema()
+	for range 2 {
+		creates := 0
+		md.CreateAll(ctx, db, metadata.CheckFirst(true), metadata.Echo(func(q string) {
+			if strings.HasPrefix(q, "CREATE") {
+				creates++
+			}
+		}))
+		fmt.Println("CREATE statements:", creates)
+	}
+	err := md.CreateAll(ctx, db, metadata.CheckFirst(false))
+	var ee *metadata.ExecError
+	fmt.Println(errors.As(err, &ee))
+	// Output:
+	// CREATE statements: 2
+	// CREATE statements: 0
+	// true
+}
+
+// Echo sees every statement CreateAll sends, the catalog query included.
+func ExampleEcho() {
+	ctx := context.Background()
+	db := memoryDB()
+	defer db.Close()
+	md := metadata.New()
+	md.Table("t", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
+	md.CreateAll(ctx, db, metadata.Echo(func(q string) { fmt.Println(strings.Join(strings.Fields(q), " ")) }))
+	// Output:
+	// SELECT '', name FROM main.sqlite_master WHERE type = 'table' UNION ALL SELECT '', name FROM sqlite_temp_master WHERE type = 'table'
+	// CREATE TABLE t ( id INTEGER NOT NULL, PRIMARY KEY (id) )
 }

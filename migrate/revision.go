@@ -194,14 +194,14 @@ func ReadRevision(path string) (*Revision, error) {
 		n++
 		line := sc.Text()
 		trim := strings.TrimSpace(line)
-		switch {
-		case trim == upMarker:
+		switch marker(trim) {
+		case upMarker:
 			if err := flush(n); err != nil {
 				return nil, err
 			}
 			section = 1
 			continue
-		case trim == downMarker:
+		case downMarker:
 			if err := flush(n); err != nil {
 				return nil, err
 			}
@@ -209,7 +209,7 @@ func ReadRevision(path string) (*Revision, error) {
 			continue
 		}
 		if section == 0 {
-			if trim == "" || trim == fileMarker {
+			if trim == "" || marker(trim) == fileMarker {
 				continue
 			}
 			c, ok := strings.CutPrefix(trim, "--")
@@ -261,6 +261,27 @@ func ReadRevision(path string) (*Revision, error) {
 		return nil, bad(n, "no \""+upMarker+"\" section")
 	}
 	return r, nil
+}
+
+// marker returns the marker line (fileMarker, upMarker, downMarker) that
+// the trimmed line trim is, or "". Markers are recognised by their words,
+// whatever the spaces around them, as goose reads its annotations:
+// "--+goose Up" is the Up marker too, and so is read as one here (it
+// would otherwise be a header note that Text writes back as the marker).
+func marker(trim string) string {
+	c, ok := strings.CutPrefix(trim, "--")
+	if !ok {
+		return ""
+	}
+	switch strings.Join(strings.Fields(c), " ") {
+	case "alchemy revision":
+		return fileMarker
+	case "+goose Up":
+		return upMarker
+	case "+goose Down":
+		return downMarker
+	}
+	return ""
 }
 
 // Text renders the revision file.

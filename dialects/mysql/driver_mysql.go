@@ -65,8 +65,10 @@ func Config(p dialects.ConnParams) (*gomysql.Config, error) {
 // them: it unescapes only some values (loc, time zones), so a value such
 // as charset=none,utf8mb4 must reach it as written, not form-encoded.
 // A value holding '&' (which would end it), '/' (which the driver's DSN
-// parser takes for the database's) or '%' is query-escaped instead: the
-// driver unescapes the values where those occur (loc, time zones).
+// parser takes for the database's), '%' or '+' (which the driver's
+// unescaping of session variables turns into a space: time_zone='+00:00')
+// is query-escaped instead: the driver unescapes the values where those
+// occur (loc, time zones, session variables).
 func rawQuery(q url.Values) string {
 	keys := make([]string, 0, len(q))
 	for k := range q {
@@ -81,7 +83,7 @@ func rawQuery(q url.Values) string {
 			}
 			b.WriteString(url.QueryEscape(k))
 			b.WriteByte('=')
-			if strings.ContainsAny(v, "&%/") {
+			if strings.ContainsAny(v, "&%/+") {
 				v = url.QueryEscape(v)
 			}
 			b.WriteString(v)

@@ -24,7 +24,9 @@ func parseType(dataType, columnType string, length, precision, scale int) types.
 			return types.Boolean()
 		}
 	case "varchar":
-		return types.String(length)
+		if length > 0 { // VARCHAR(0) is legal, but String(0) means "no length", which MySQL cannot write
+			return types.String(length)
+		}
 	case "char":
 		if length == 36 {
 			return types.UUID()

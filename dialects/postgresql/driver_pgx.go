@@ -80,7 +80,11 @@ func ConnString(p dialects.ConnParams) string {
 		// transaction pooler keeps on one server connection.
 		q.Set("default_query_exec_mode", "exec")
 	}
-	u.RawQuery = q.Encode()
+	// pgx reads the query as libpq does, where '+' is a plus sign, not the
+	// space of url.Values.Encode ("options=-c x=1" would reach the server
+	// as "-c+x=1"); Encode writes a real '+' as %2B, so every '+' left is
+	// a space.
+	u.RawQuery = strings.ReplaceAll(q.Encode(), "+", "%20")
 	return u.String()
 }
 

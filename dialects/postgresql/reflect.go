@@ -290,7 +290,9 @@ func parseType(format string) types.Type {
 		}
 		return types.Time()
 	case "numeric":
-		return types.Numeric(n1, n2)
+		if n1 > 0 || n2 == 0 { // Numeric cannot write a scale without a precision
+			return types.Numeric(n1, n2)
+		}
 	case "real":
 		return types.Float()
 	case "double precision":

@@ -129,6 +129,9 @@ func elements(toks []token) [][]token {
 		return nil
 	}
 	end := matching(toks, open)
+	if end <= open { // "(" is the last token: no body (malformed text)
+		return nil
+	}
 	var out [][]token
 	start, depth := open+1, 0
 	for j := open + 1; j < end; j++ {
@@ -165,6 +168,9 @@ func parseChecks(ddl string) []metadata.CheckInfo {
 				continue
 			}
 			end := matching(el, i+1)
+			if end <= i+1 { // an unclosed "CHECK (" at the end (malformed text)
+				break
+			}
 			ck := metadata.CheckInfo{Column: column, SQL: strings.TrimSpace(ddl[el[i+1].end:el[end].start])}
 			if i >= 2 && el[i-2].kind == 'w' && strings.EqualFold(el[i-2].text, "CONSTRAINT") {
 				ck.Name = unquote(el[i-1])

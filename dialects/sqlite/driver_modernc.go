@@ -110,7 +110,20 @@ func DSN(p dialects.ConnParams) (string, error) {
 	if strings.ContainsRune(p.Database, '?') {
 		return "", fmt.Errorf("sqlite: database path %q contains '?'", p.Database)
 	}
-	return "file:" + p.Database + "?" + q.Encode(), nil
+	return "file:" + uriPath(p.Database) + "?" + q.Encode(), nil
+}
+
+// uriPath writes a database path for a "file:" URI, which SQLite reads by
+// its URI filename rules: %HH escapes are decoded and a '#' ends the path,
+// so both are escaped ("a#b.db" would open "a", "c%41.db" would open
+// "cA.db"); a path starting with "//" gets an empty authority in front,
+// as it would otherwise be read as a host name.
+func uriPath(path string) string {
+	path = strings.NewReplacer("%", "%25", "#", "%23").Replace(path)
+	if strings.HasPrefix(path, "//") {
+		path = "//" + path
+	}
+	return path
 }
 
 func openModernc(p dialects.ConnParams) (driver.Connector, error) {

@@ -273,7 +273,9 @@ func parseType(decl string) types.Type {
 	case "TIME":
 		return types.Time()
 	case "NUMERIC", "DECIMAL":
-		return types.Numeric(n1, n2)
+		if n1 > 0 || n2 == 0 { // SQLite keeps any text, even NUMERIC(0, 2), which Numeric cannot write
+			return types.Numeric(n1, n2)
+		}
 	case "FLOAT":
 		return types.Float()
 	case "DOUBLE", "DOUBLE PRECISION", "REAL":
