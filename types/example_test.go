@@ -53,7 +53,7 @@ func scanned(t types.Type, v any) {
 		fmt.Println(err)
 		return
 	}
-	if _, err := sqlexpr.Exec(ctx, db, sqlexpr.Insert(tbl), sqlexpr.Params{"v": v}); err != nil {
+	if _, err := sqlexpr.Execute(ctx, db, sqlexpr.Insert(tbl), sqlexpr.Params{"v": v}); err != nil {
 		fmt.Println(err)
 		return
 	}
