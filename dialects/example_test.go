@@ -279,20 +279,20 @@ func ExampleNames() {
 // Registering a name twice is an error, so two packages cannot silently
 // replace each other's dialect; MustRegister is the same for init.
 func ExampleRegister() {
-	tidb := mysql.Dialect.Clone()
-	tidb.Name = "tidb"
-	tidb.DefaultPort = 4000
-	tidb.Features.Savepoints = false
-	if _, err := dialects.Lookup("tidb"); err != nil {
-		dialects.MustRegister(tidb) // first registration in this process
+	acme := mysql.Dialect.Clone()
+	acme.Name = "acmedb"
+	acme.DefaultPort = 4000
+	acme.Features.Savepoints = false
+	if _, err := dialects.Lookup("acmedb"); err != nil {
+		dialects.MustRegister(acme) // first registration in this process
 	}
-	err := dialects.Register(tidb)
+	err := dialects.Register(acme)
 	fmt.Println(err != nil)
-	d, _ := dialects.Lookup("tidb")
+	d, _ := dialects.Lookup("acmedb")
 	fmt.Println(d.Name, d.Family, d.DefaultPort, d.Features.Savepoints)
 	// Output:
 	// true
-	// tidb mysql 4000 false
+	// acmedb mysql 4000 false
 }
 
 // A Driver binds "dialect+name" in a URL to a connector. This one wraps
