@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -57,6 +60,12 @@ func runLoop(ctx context.Context, cfg *config, stdout io.Writer) error {
 			return err
 		}
 	}
+	if cfg.memprofile != "" {
+		runtime.MemProfileRate = 1
+		runtime.GC()
+	}
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
 	cpu0, start := cpuTime(), time.Now()
 	for i := range cfg.n {
 		if err := op(ctx, loopWarmup+i); err != nil {
@@ -64,7 +73,21 @@ func runLoop(ctx context.Context, cfg *config, stdout io.Writer) error {
 		}
 	}
 	wall, cpu := time.Since(start), cpuTime()-cpu0
-	fmt.Fprintf(stdout, "%s %s %s: %d operations, %.1f µs/op wall, %.1f µs/op client CPU\n", name, c.label, wl, cfg.n,
-		float64(wall.Nanoseconds())/float64(cfg.n)/1e3, float64(cpu.Nanoseconds())/float64(cfg.n)/1e3)
+	runtime.ReadMemStats(&m1)
+	if cfg.memprofile != "" {
+		runtime.GC()
+		f, err := os.Create(cfg.memprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			return err
+		}
+	}
+	n := float64(cfg.n)
+	fmt.Fprintf(stdout, "%s %s %s: %d operations, %.1f µs/op wall, %.1f µs/op client CPU, %.1f allocs/op, %.0f B/op\n", name, c.label, wl, cfg.n,
+		float64(wall.Nanoseconds())/n/1e3, float64(cpu.Nanoseconds())/n/1e3,
+		float64(m1.Mallocs-m0.Mallocs)/n, float64(m1.TotalAlloc-m0.TotalAlloc)/n)
 	return nil
 }

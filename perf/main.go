@@ -72,6 +72,7 @@ type config struct {
 	loop       string // server/path/workload
 	n          int
 	cpuprofile string
+	memprofile string
 }
 
 var allWorkloads = []string{"select1", "point", "rows100", "insert-tx"}
@@ -95,6 +96,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&cfg.loop, "loop", "", "profile mode: run server/path/workload (e.g. postgresql/b/point) -n times on one connection from one goroutine, print nothing but a summary")
 	fs.IntVar(&cfg.n, "n", 10000, "operations for -loop")
 	fs.StringVar(&cfg.cpuprofile, "cpuprofile", "", "write a pprof CPU profile of the run to this file")
+	fs.StringVar(&cfg.memprofile, "memprofile", "", "with -loop: write a pprof profile of every allocation of the measured operations to this file")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
