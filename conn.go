@@ -54,6 +54,14 @@ type conn struct {
 	rowsCache  *rowsWrap // a rows wrapper to reuse, so queries allocate none
 	stmts      stmtCache // prepared statements kept across checkouts
 	noStmts    bool      // do not cache prepared statements (a transaction pooler in front)
+
+	// The underlying connection's optional interfaces, looked up once
+	// per pooled connection (its dynamic type never changes) rather than
+	// at every statement; nil where it has none.
+	execer    driver.ExecerContext
+	queryer   driver.QueryerContext
+	checker   driver.NamedValueChecker
+	validator driver.Validator // raw's own, else that of the connection it wraps (see Connector.rawClosed)
 }
 
 // doubt says why a connection may be inside a transaction that nobody
@@ -85,7 +93,16 @@ const resetTimeout = 10 * time.Second
 func newConn(c *Connector, pc *PooledConn) *conn {
 	cn := pc.wrapper
 	if cn == nil {
-		cn = &conn{c: c, pc: pc, raw: pc.Conn(), oneAtATime: !c.binding.ConcurrentStatements, noStmts: c.txPooler}
+		raw := pc.Conn()
+		cn = &conn{c: c, pc: pc, raw: raw, oneAtATime: !c.binding.ConcurrentStatements, noStmts: c.txPooler}
+		cn.execer, _ = raw.(driver.ExecerContext)
+		cn.queryer, _ = raw.(driver.QueryerContext)
+		cn.checker, _ = raw.(driver.NamedValueChecker)
+		if v, ok := raw.(driver.Validator); ok {
+			cn.validator = v
+		} else {
+			cn.validator, _ = dialects.UnwrapConn(raw).(driver.Validator)
+		}
 		pc.wrapper = cn
 		return cn
 	}
@@ -133,16 +150,24 @@ func (cn *conn) setDoubt(d doubt) {
 // statement runs the checks every statement goes through before it
 // reaches the driver: the busy rule, and transaction-control SQL.
 func (cn *conn) statement(query string) error {
+	_, err := cn.checkStatement(query)
+	return err
+}
+
+// checkStatement is statement, also returning what txControl found, for
+// PrepareContext (so that the text is scanned once).
+func (cn *conn) checkStatement(query string) (doubt, error) {
 	if cn.open > 0 && cn.oneAtATime {
-		return ErrConnBusy
+		return doubtNone, ErrConnBusy
 	}
 	if cn.c.txPooler && sessionState(query) {
-		return ErrSessionState
+		return doubtNone, ErrSessionState
 	}
-	if d := txControl(query); d != doubtNone {
+	d := txControl(query)
+	if d != doubtNone {
 		cn.setDoubt(d)
 	}
-	return nil
+	return d, nil
 }
 
 // Dialect returns the connection's dialect (for (*sql.Conn).Raw users).
@@ -155,16 +180,23 @@ func (cn *conn) Prepare(query string) (driver.Stmt, error) {
 
 // PrepareContext implements driver.ConnPrepareContext.
 func (cn *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	if err := cn.statement(query); err != nil {
+	kind, err := cn.checkStatement(query)
+	if err != nil {
 		return nil, err
 	}
 	if cn.c.txPooler {
 		return &textStmt{cn: cn, query: query}, nil
 	}
-	kind := txControl(query)
 	if !cn.noStmts && kind == doubtNone {
 		if cs := cn.stmts.get(query); cs != nil {
-			return &stmt{cn: cn, raw: cs.raw, query: query, cached: cs}, nil
+			// The entry is lent to this one stmt until its Close, so
+			// its wrapper can be the entry's own: no allocation for a
+			// statement prepared again (database/sql prepares at every
+			// Query with arguments on drivers that answer ErrSkip, as
+			// go-sql-driver/mysql does without interpolateParams).
+			s := &cs.wrap
+			*s = stmt{cn: cn, raw: cs.raw, query: query, cached: cs}
+			return s, nil
 		}
 	}
 	st, err := prepareRaw(ctx, cn.raw, query)
@@ -255,8 +287,8 @@ func (cn *conn) ExecContext(ctx context.Context, query string, args []driver.Nam
 			}
 		}
 	}
-	ex, ok := cn.raw.(driver.ExecerContext)
-	if !ok {
+	ex := cn.execer
+	if ex == nil {
 		return nil, driver.ErrSkip
 	}
 	if err := cn.statement(query); err != nil {
@@ -271,8 +303,8 @@ func (cn *conn) ExecContext(ctx context.Context, query string, args []driver.Nam
 
 // QueryContext implements driver.QueryerContext.
 func (cn *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	q, ok := cn.raw.(driver.QueryerContext)
-	if !ok {
+	q := cn.queryer
+	if q == nil {
 		return nil, driver.ErrSkip
 	}
 	if err := cn.statement(query); err != nil {
@@ -322,8 +354,8 @@ func (cn *conn) CheckNamedValue(nv *driver.NamedValue) error {
 	case *dialects.Probe, *connectorProbe:
 		return nil
 	}
-	if ch, ok := cn.raw.(driver.NamedValueChecker); ok {
-		return ch.CheckNamedValue(nv)
+	if cn.checker != nil {
+		return cn.checker.CheckNamedValue(nv)
 	}
 	return driver.ErrSkip
 }
@@ -371,10 +403,10 @@ func (cn *conn) Close() error {
 	if cn.c.resetAlways && doubt == doubtNone {
 		doubt = doubtTxSQL
 	}
-	if broken == nil && cn.c.rawClosed(cn.raw) {
+	if broken == nil && cn.rawClosed() {
 		broken = errClosedByDriver
 	}
-	mode := cn.c.pool.Config().ResetOnReturn
+	mode := cn.c.pool.cfg.ResetOnReturn // not Config(): that copies the whole PoolConfig at every checkin
 	if tx != nil && broken == nil {
 		var err error
 		if mode == ResetCommit {
@@ -421,6 +453,14 @@ var errAutocommitChanged = errors.New("alchemy: the session's autocommit setting
 // errClosedByDriver is the reason recorded for a connection its driver
 // closed on its own (pgx does after an interrupted statement).
 var errClosedByDriver = errors.New("alchemy: the driver closed the connection")
+
+// rawClosed is Connector.rawClosed with the Validator looked up once.
+func (cn *conn) rawClosed() bool {
+	if cn.validator != nil {
+		return !cn.validator.IsValid()
+	}
+	return cn.c.binding.Closed != nil && cn.c.binding.Closed(cn.raw)
+}
 
 func (cn *conn) txDone(t *txWrap) {
 	cn.mu.Lock()

@@ -31,6 +31,7 @@ type cachedStmt struct {
 	query string
 	raw   driver.Stmt
 	lent  bool
+	wrap  stmt // the wrapper handed out while lent by a cache hit (see conn.PrepareContext)
 }
 
 // get returns the cached statement for query, marked lent, or nil.
