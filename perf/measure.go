@@ -123,7 +123,7 @@ func runServer(ctx context.Context, cfg *config, srv *server, stderr io.Writer) 
 		res.samples[w] = map[string][]sample{}
 		for _, c := range clients {
 			if cfg.warmup > 0 {
-				if _, err := measure(ctx, c.ops[w], cfg.goroutines, cfg.warmup); err != nil {
+				if _, err := retrying(ctx, stderr, func() (sample, error) { return measure(ctx, c.ops[w], cfg.goroutines, cfg.warmup) }); err != nil {
 					return nil, fmt.Errorf("%s %s %s (warm-up): %w", srv.name, w, c.label, err)
 				}
 			}
@@ -131,7 +131,7 @@ func runServer(ctx context.Context, cfg *config, srv *server, stderr io.Writer) 
 		for r := range cfg.rounds {
 			for _, c := range clients {
 				fmt.Fprintf(stderr, "\r%s %s round %d/%d %-40s", srv.name, w, r+1, cfg.rounds, c.label)
-				s, err := measure(ctx, c.ops[w], cfg.goroutines, cfg.duration)
+				s, err := retrying(ctx, stderr, func() (sample, error) { return measure(ctx, c.ops[w], cfg.goroutines, cfg.duration) })
 				if err != nil {
 					return nil, fmt.Errorf("%s %s %s: %w", srv.name, w, c.label, err)
 				}
@@ -139,7 +139,7 @@ func runServer(ctx context.Context, cfg *config, srv *server, stderr io.Writer) 
 			}
 			if ceil.available() {
 				fmt.Fprintf(stderr, "\r%s %s round %d/%d %-40s", srv.name, w, r+1, cfg.rounds, ceil.tool)
-				cs, err := ceil.run(ctx, w)
+				cs, err := retrying(ctx, stderr, func() (ceilingSample, error) { return ceil.run(ctx, w) })
 				if err != nil {
 					return nil, fmt.Errorf("%s %s %s: %w", srv.name, w, ceil.tool, err)
 				}
@@ -149,6 +149,29 @@ func runServer(ctx context.Context, cfg *config, srv *server, stderr io.Writer) 
 	}
 	fmt.Fprintf(stderr, "\r%-80s\r", "")
 	return res, nil
+}
+
+// measureAttempts bounds how often a failed measurement is tried: on a
+// shared server another client may take the last connections for a
+// moment ("too many clients"), which says nothing about the paths.
+const measureAttempts = 3
+
+// retrying runs m until it succeeds, up to measureAttempts times, saying
+// on stderr why it tries again. Only a measurement that succeeded is
+// kept, so a retry never mixes into the figures.
+func retrying[T any](ctx context.Context, stderr io.Writer, m func() (T, error)) (T, error) {
+	for attempt := 1; ; attempt++ {
+		s, err := m()
+		if err == nil || ctx.Err() != nil || attempt == measureAttempts {
+			return s, err
+		}
+		fmt.Fprintf(stderr, "\nalchemy-perf: attempt %d failed, trying again in 1s: %v\n", attempt, err)
+		select {
+		case <-time.After(time.Second):
+		case <-ctx.Done():
+			return s, ctx.Err()
+		}
+	}
 }
 
 // runTable is the default mode: measure every server and print the table.
