@@ -62,6 +62,7 @@ type conn struct {
 	queryer   driver.QueryerContext
 	checker   driver.NamedValueChecker
 	validator driver.Validator // raw's own, else that of the connection it wraps (see Connector.rawClosed)
+	resetter  driver.SessionResetter
 }
 
 // doubt says why a connection may be inside a transaction that nobody
@@ -98,6 +99,7 @@ func newConn(c *Connector, pc *PooledConn) *conn {
 		cn.execer, _ = raw.(driver.ExecerContext)
 		cn.queryer, _ = raw.(driver.QueryerContext)
 		cn.checker, _ = raw.(driver.NamedValueChecker)
+		cn.resetter, _ = raw.(driver.SessionResetter)
 		if v, ok := raw.(driver.Validator); ok {
 			cn.validator = v
 		} else {
@@ -368,8 +370,8 @@ func (cn *conn) ResetSession(ctx context.Context) error {
 	if broken != nil {
 		return driver.ErrBadConn
 	}
-	if r, ok := cn.raw.(driver.SessionResetter); ok {
-		return cn.note(ctx, r.ResetSession(ctx))
+	if cn.resetter != nil {
+		return cn.note(ctx, cn.resetter.ResetSession(ctx))
 	}
 	return nil
 }
