@@ -116,6 +116,7 @@ func runServer(ctx context.Context, cfg *config, srv *server, stderr io.Writer) 
 		res.paths = append(res.paths, key)
 		res.labels[key] = c.label
 	}
+	warnConnections(ctx, srv, len(clients)*cfg.conns+cfg.conns, stderr)
 	ceil := newCeiling(cfg, srv)
 	defer ceil.close()
 	res.ceilNote = ceil.note
@@ -221,4 +222,25 @@ func flagOf(name string) string {
 		return "mysql"
 	}
 	return "postgres"
+}
+
+// warnConnections says on stderr when the server may not have the
+// connections the run needs (every path's pool stays open for the
+// interleaving, and the ceiling's clients come on top): a shared server
+// would then refuse some ("too many clients"), and retries would not
+// help for long.
+func warnConnections(ctx context.Context, srv *server, need int, stderr io.Writer) {
+	var q string
+	if srv.name == "mysql" {
+		q = "SELECT @@max_connections - (SELECT COUNT(*) FROM information_schema.processlist)"
+	} else {
+		q = "SELECT current_setting('max_connections')::int - (SELECT COUNT(*) FROM pg_stat_activity)"
+	}
+	var free int
+	if err := srv.admin.QueryRowContext(ctx, q).Scan(&free); err != nil {
+		return // only a warning: the measurements will say
+	}
+	if free < need {
+		fmt.Fprintf(stderr, "alchemy-perf: warning: %s has %d free connections, the run needs about %d (lower -conns or -paths)\n", srv.name, free, need)
+	}
 }
