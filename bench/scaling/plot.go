@@ -46,18 +46,31 @@ func plotHandoff(path string, hs []handoff) error {
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.X.Tick.Marker, p.Y.Tick.Marker = logTicks{}, logTicks{}
 	p.Legend.Top, p.Legend.Left = true, true
-	var per, p99, pred plotter.XYs
+	p.Legend.Left = false // the lines rise to the right
+	p.Legend.Top = false
+	var cpu, p50, p99, pred plotter.XYs
+	// A log axis cannot show 0 (no queue with 10 goroutines on 10
+	// connections predicts no wait): such points are left out.
+	add := func(xys *plotter.XYs, x float64, d time.Duration) {
+		if d > 0 {
+			*xys = append(*xys, plotter.XY{X: x, Y: micros(d)})
+		}
+	}
 	for _, h := range hs {
 		x := float64(h.waiters)
-		per = append(per, plotter.XY{X: x, Y: max(micros(h.perOp), 1e-3)})
-		p99 = append(p99, plotter.XY{X: x, Y: max(micros(h.p99), 1e-3)})
-		pred = append(pred, plotter.XY{X: x, Y: max(micros(h.predicted), 1e-3)})
+		add(&cpu, x, h.cpuPerOp)
+		add(&p50, x, h.p50)
+		add(&p99, x, h.p99)
+		add(&pred, x, h.predicted)
 	}
 	for _, l := range []struct {
 		name string
 		c    color.Color
 		xys  plotter.XYs
-	}{{"per checkout + checkin", blue, per}, {"wait p99", orange, p99}, {"FIFO prediction", green, pred}} {
+	}{{"CPU per checkout + checkin", blue, cpu}, {"wait p50", plotutil.Color(3), p50}, {"wait p99", orange, p99}, {"FIFO prediction", green, pred}} {
+		if len(l.xys) == 0 {
+			continue
+		}
 		if err := line(p, l.name, l.c, l.xys); err != nil {
 			return err
 		}
