@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -65,6 +66,9 @@ func runLoop(ctx context.Context, cfg *config, stdout io.Writer) error {
 		runtime.GC()
 	}
 	var m0, m1 runtime.MemStats
+	created := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
+	metrics.Read(created)
+	g0 := created[0].Value
 	runtime.ReadMemStats(&m0)
 	cpu0, start := cpuTime(), time.Now()
 	for i := range cfg.n {
@@ -74,6 +78,11 @@ func runLoop(ctx context.Context, cfg *config, stdout io.Writer) error {
 	}
 	wall, cpu := time.Since(start), cpuTime()-cpu0
 	runtime.ReadMemStats(&m1)
+	metrics.Read(created)
+	var goroutines float64
+	if g0.Kind() == metrics.KindUint64 && created[0].Value.Kind() == metrics.KindUint64 {
+		goroutines = float64(created[0].Value.Uint64()-g0.Uint64()) / float64(cfg.n)
+	}
 	if cfg.memprofile != "" {
 		runtime.GC()
 		f, err := os.Create(cfg.memprofile)
@@ -86,8 +95,8 @@ func runLoop(ctx context.Context, cfg *config, stdout io.Writer) error {
 		}
 	}
 	n := float64(cfg.n)
-	fmt.Fprintf(stdout, "%s %s %s: %d operations, %.1f µs/op wall, %.1f µs/op client CPU, %.1f allocs/op, %.0f B/op\n", name, c.label, wl, cfg.n,
+	fmt.Fprintf(stdout, "%s %s %s: %d operations, %.1f µs/op wall, %.1f µs/op client CPU, %.1f allocs/op, %.0f B/op, %.2f goroutines started/op\n", name, c.label, wl, cfg.n,
 		float64(wall.Nanoseconds())/n/1e3, float64(cpu.Nanoseconds())/n/1e3,
-		float64(m1.Mallocs-m0.Mallocs)/n, float64(m1.TotalAlloc-m0.TotalAlloc)/n)
+		float64(m1.Mallocs-m0.Mallocs)/n, float64(m1.TotalAlloc-m0.TotalAlloc)/n, goroutines)
 	return nil
 }
