@@ -54,6 +54,15 @@ type conn struct {
 	rowsCache  *rowsWrap // a rows wrapper to reuse, so queries allocate none
 	stmts      stmtCache // prepared statements kept across checkouts
 	noStmts    bool      // do not cache prepared statements (a transaction pooler in front)
+
+	// The underlying connection's optional interfaces, looked up once
+	// per pooled connection (its dynamic type never changes) rather than
+	// at every statement; nil where it has none.
+	execer    driver.ExecerContext
+	queryer   driver.QueryerContext
+	checker   driver.NamedValueChecker
+	validator driver.Validator // raw's own, else that of the connection it wraps (see Connector.rawClosed)
+	resetter  driver.SessionResetter
 }
 
 // doubt says why a connection may be inside a transaction that nobody
@@ -85,7 +94,17 @@ const resetTimeout = 10 * time.Second
 func newConn(c *Connector, pc *PooledConn) *conn {
 	cn := pc.wrapper
 	if cn == nil {
-		cn = &conn{c: c, pc: pc, raw: pc.Conn(), oneAtATime: !c.binding.ConcurrentStatements, noStmts: c.txPooler}
+		raw := pc.Conn()
+		cn = &conn{c: c, pc: pc, raw: raw, oneAtATime: !c.binding.ConcurrentStatements, noStmts: c.txPooler}
+		cn.execer, _ = raw.(driver.ExecerContext)
+		cn.queryer, _ = raw.(driver.QueryerContext)
+		cn.checker, _ = raw.(driver.NamedValueChecker)
+		cn.resetter, _ = raw.(driver.SessionResetter)
+		if v, ok := raw.(driver.Validator); ok {
+			cn.validator = v
+		} else {
+			cn.validator, _ = dialects.UnwrapConn(raw).(driver.Validator)
+		}
 		pc.wrapper = cn
 		return cn
 	}
@@ -133,16 +152,24 @@ func (cn *conn) setDoubt(d doubt) {
 // statement runs the checks every statement goes through before it
 // reaches the driver: the busy rule, and transaction-control SQL.
 func (cn *conn) statement(query string) error {
+	_, err := cn.checkStatement(query)
+	return err
+}
+
+// checkStatement is statement, also returning what txControl found, for
+// PrepareContext (so that the text is scanned once).
+func (cn *conn) checkStatement(query string) (doubt, error) {
 	if cn.open > 0 && cn.oneAtATime {
-		return ErrConnBusy
+		return doubtNone, ErrConnBusy
 	}
 	if cn.c.txPooler && sessionState(query) {
-		return ErrSessionState
+		return doubtNone, ErrSessionState
 	}
-	if d := txControl(query); d != doubtNone {
+	d := txControl(query)
+	if d != doubtNone {
 		cn.setDoubt(d)
 	}
-	return nil
+	return d, nil
 }
 
 // Dialect returns the connection's dialect (for (*sql.Conn).Raw users).
@@ -158,13 +185,13 @@ func (cn *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, 
 	if s := cn.lendCached(query); s != nil {
 		return s, nil
 	}
-	if err := cn.statement(query); err != nil {
+	kind, err := cn.checkStatement(query)
+	if err != nil {
 		return nil, err
 	}
 	if cn.c.txPooler {
 		return &textStmt{cn: cn, query: query}, nil
 	}
-	kind := txControl(query)
 	st, err := prepareRaw(ctx, cn.raw, query)
 	if err != nil {
 		return nil, cn.note(ctx, err)
@@ -253,8 +280,8 @@ func (cn *conn) ExecContext(ctx context.Context, query string, args []driver.Nam
 			}
 		}
 	}
-	ex, ok := cn.raw.(driver.ExecerContext)
-	if !ok {
+	ex := cn.execer
+	if ex == nil {
 		return nil, driver.ErrSkip
 	}
 	if err := cn.statement(query); err != nil {
@@ -269,8 +296,8 @@ func (cn *conn) ExecContext(ctx context.Context, query string, args []driver.Nam
 
 // QueryContext implements driver.QueryerContext.
 func (cn *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	q, ok := cn.raw.(driver.QueryerContext)
-	if !ok {
+	q := cn.queryer
+	if q == nil {
 		return nil, driver.ErrSkip
 	}
 	if err := cn.statement(query); err != nil {
@@ -320,8 +347,8 @@ func (cn *conn) CheckNamedValue(nv *driver.NamedValue) error {
 	case *dialects.Probe, *connectorProbe:
 		return nil
 	}
-	if ch, ok := cn.raw.(driver.NamedValueChecker); ok {
-		return ch.CheckNamedValue(nv)
+	if cn.checker != nil {
+		return cn.checker.CheckNamedValue(nv)
 	}
 	return driver.ErrSkip
 }
@@ -334,8 +361,8 @@ func (cn *conn) ResetSession(ctx context.Context) error {
 	if broken != nil {
 		return driver.ErrBadConn
 	}
-	if r, ok := cn.raw.(driver.SessionResetter); ok {
-		return cn.note(ctx, r.ResetSession(ctx))
+	if cn.resetter != nil {
+		return cn.note(ctx, cn.resetter.ResetSession(ctx))
 	}
 	return nil
 }
@@ -369,10 +396,10 @@ func (cn *conn) Close() error {
 	if cn.c.resetAlways && doubt == doubtNone {
 		doubt = doubtTxSQL
 	}
-	if broken == nil && cn.c.rawClosed(cn.raw) {
+	if broken == nil && cn.rawClosed() {
 		broken = errClosedByDriver
 	}
-	mode := cn.c.pool.Config().ResetOnReturn
+	mode := cn.c.pool.cfg.ResetOnReturn // not Config(): that copies the whole PoolConfig at every checkin
 	if tx != nil && broken == nil {
 		var err error
 		if mode == ResetCommit {
@@ -419,6 +446,14 @@ var errAutocommitChanged = errors.New("alchemy: the session's autocommit setting
 // errClosedByDriver is the reason recorded for a connection its driver
 // closed on its own (pgx does after an interrupted statement).
 var errClosedByDriver = errors.New("alchemy: the driver closed the connection")
+
+// rawClosed is Connector.rawClosed with the Validator looked up once.
+func (cn *conn) rawClosed() bool {
+	if cn.validator != nil {
+		return !cn.validator.IsValid()
+	}
+	return cn.c.binding.Closed != nil && cn.c.binding.Closed(cn.raw)
+}
 
 func (cn *conn) txDone(t *txWrap) {
 	cn.mu.Lock()

@@ -329,7 +329,7 @@ func (c *Connector) vet(ctx context.Context, pc *PooledConn) error {
 	if pc.wrapper == nil {
 		return nil
 	}
-	if rs, ok := pc.Conn().(driver.SessionResetter); ok {
+	if rs := pc.wrapper.resetter; rs != nil { // looked up once, in newConn
 		return rs.ResetSession(ctx)
 	}
 	return nil

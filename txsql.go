@@ -32,6 +32,23 @@ func txControl(query string) doubt {
 // startsTxControl looks at the first keyword of query, past spaces and
 // comments (--, #, /* */).
 func startsTxControl(q string) doubt {
+	// A statement that starts with a letter no transaction-control
+	// keyword starts with (INSERT, UPDATE, DELETE, WITH, …), or with
+	// SEL, leaves here, before the skipping and the word comparisons:
+	// this runs for every statement.
+	if len(q) > 2 {
+		switch c := q[0] | 0x20; c {
+		case 'b', 'x', 'l':
+		case 's':
+			if q[1]|0x20 == 'e' && q[2]|0x20 == 'l' {
+				return doubtNone
+			}
+		default:
+			if c >= 'a' && c <= 'z' {
+				return doubtNone
+			}
+		}
+	}
 	q = skipSpaceAndComments(q)
 	if len(q) < 2 {
 		return doubtNone

@@ -37,6 +37,17 @@ func TestTxControl(t *testing.T) {
 		{"SET @@session.autocommit = OFF", doubtAutocommit},
 		{"BEGIN; SET autocommit=0", doubtAutocommit},
 		{"/* unterminated", doubtNone},
+		// The first-letter fast path in startsTxControl.
+		{"sElEcT 1; sAvEpOiNt a", doubtTxSQL},
+		{"Sel", doubtNone},
+		{"SE", doubtNone},
+		{"Set transaction read only", doubtTxSQL},
+		{"SHOW TABLES", doubtNone},
+		{"x", doubtNone},
+		{"Xa begin 'x'", doubtTxSQL},
+		{"lock table t in exclusive mode", doubtTxSQL},
+		{"delete from t; Begin", doubtTxSQL},
+		{"(begin", doubtTxSQL},
 	}
 	for _, tt := range tests {
 		if got := txControl(tt.q); got != tt.want {
