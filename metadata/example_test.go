@@ -609,13 +609,13 @@ func ExampleMetaData_DropAllSQL() {
 	// DROP TABLE users;
 }
 
-// Lookup, Tables and TableList find declared tables by key; LookupColumn
+// Lookup finds a declared table by key, Tables lists them in declaration order; LookupColumn
 // and C find columns (C panics on a typo, LookupColumn returns nil).
 func ExampleMetaData_Lookup() {
 	md := seedSchema()
 	fmt.Println(md.Lookup("users") != nil, md.Lookup("nobody") == nil, len(md.Tables()))
 	var keys []string
-	for _, t := range md.TableList() { // in declaration order
+	for _, t := range md.Tables() { // in declaration order
 		keys = append(keys, t.Key())
 	}
 	fmt.Println(keys)

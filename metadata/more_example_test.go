@@ -555,13 +555,13 @@ func ExampleServerDefaultNow() {
 }
 
 // A MetaData is the collection of tables that CreateAll, DropAll and
-// SortedTables work on; Keys are sorted, TableList keeps declaration order.
+// SortedTables work on; Keys are sorted, Tables keeps declaration order.
 func ExampleMetaData() {
 	md := metadata.New()
 	md.Table("zebra", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
 	md.Table("apple", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
 	var order []string
-	for _, t := range md.TableList() {
+	for _, t := range md.Tables() {
 		order = append(order, t.Key())
 	}
 	fmt.Println(md.Keys(), order, len(md.Tables()), md.Schema() == "")
