@@ -92,7 +92,7 @@ func (c *Compiler) Stats() CacheStats {
 // Compile compiles stmt for dialect d with the default compiler: the SQL
 // text with the dialect's placeholders ($1, $2, … or ?) and the arguments
 // in placeholder order. Values are always bound, never written into the
-// text, except those given to [Literal]. A construct the dialect cannot
+// text, except those given to [InlineLiteral]. A construct the dialect cannot
 // express is a [*CompileError]; a malformed statement is an error
 // matching [ErrInvalid]; the first error recorded while the statement
 // was built is returned as it is.
