@@ -48,11 +48,13 @@ func ExampleMetaData_DropAll() {
 	// error: <nil>
 }
 
+// Reflect reads every table; a SQLite column declared without a type
+// (extra) comes back as types.NullType, which CreateAll writes untyped.
 func ExampleMetaData_Reflect() {
 	ctx := context.Background()
 	db := memoryDB()
 	defer db.Close()
-	if _, err := db.ExecContext(ctx, `CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL, done BOOLEAN DEFAULT 0)`); err != nil {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL, done BOOLEAN DEFAULT 0, extra)`); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -68,6 +70,7 @@ func ExampleMetaData_Reflect() {
 	// id Integer nullable=false
 	// body Text nullable=false
 	// done Boolean nullable=true
+	// extra NullType nullable=true
 }
 
 func ExampleReflectTable() {
