@@ -103,6 +103,7 @@ func Compile(stmt Statement, d *dialects.Dialect) (sql string, args []any, err e
 // Compile is [Compile] with c's cache. The returned args slice belongs to
 // the caller.
 func (c *Compiler) Compile(stmt Statement, d *dialects.Dialect) (string, []any, error) {
+	stmt = withClientDefaults(stmt)
 	l := c.cache.Load()
 	if l == nil || d == nil {
 		return c.renderLinted(stmt, d)

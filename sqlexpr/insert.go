@@ -29,6 +29,7 @@ type InsertStmt struct {
 	returning []SelectItem
 	upsert    *upsert
 	err       error
+	defaulted bool // the client-side defaults are filled in (clientdefault.go)
 }
 
 // upsert is the conflict clause of an INSERT.
