@@ -62,3 +62,38 @@ func TestLiteralOnServers(t *testing.T) {
 		}
 	})
 }
+
+// TestClientDefaultCompile compiles INSERTs on a lightweight table with
+// client defaults on the three dialects, uncached and through a cold and
+// a warm cache: the filled-in columns are part of the cached text, the
+// defaults' values are arguments like any other.
+func TestClientDefaultCompile(t *testing.T) {
+	jobs := NewTable("jobs", "id", "status", "at")
+	jobs.C("status").SetClientDefault("queued")
+	jobs.C("at").SetClientDefault(Now())
+	plain := NewTable("plain", "id", "status")
+	cases := []golden{
+		{"missing columns get their defaults", func() Statement { return Insert(jobs).Values(Values{"id": 1}) },
+			[3]want{w("INSERT INTO jobs (id, status, at) VALUES ($1, $2, now())", 1, "queued"),
+				w("INSERT INTO jobs (id, status, at) VALUES (?, ?, now())", 1, "queued"),
+				w("INSERT INTO jobs (id, status, at) VALUES (?, ?, CURRENT_TIMESTAMP)", 1, "queued")}},
+		{"explicit nil wins", func() Statement { return Insert(jobs).Values(Values{"id": 1, "status": nil, "at": nil}) },
+			all("INSERT INTO jobs (id, status, at) VALUES (?, ?, ?)", 1, nil, nil)},
+		{"upsert rows get them too", func() Statement {
+			return Insert(jobs).Values(Values{"id": 1, "at": nil}).OnConflictDoNothing("id")
+		}, [3]want{w("INSERT INTO jobs (id, status, at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING", 1, "queued", nil),
+			w("INSERT INTO jobs (id, status, at) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE id = id", 1, "queued", nil),
+			w("INSERT INTO jobs (id, status, at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING", 1, "queued", nil)}},
+		{"a table without defaults is unchanged", func() Statement { return Insert(plain).Values(Values{"id": 1}) },
+			all("INSERT INTO plain (id) VALUES (?)", 1)},
+		{"a table without defaults and no values", func() Statement { return Insert(plain) },
+			[3]want{w("INSERT INTO plain DEFAULT VALUES"), w("INSERT INTO plain () VALUES ()"), w("INSERT INTO plain DEFAULT VALUES")}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for i, d := range goldenDialects {
+				checkCompile(t, tc.build, d, tc.want[i])
+			}
+		})
+	}
+}
