@@ -75,7 +75,8 @@ func compilerOf(target Target) *Compiler {
 // For an INSERT into a table that knows its primary key
 // ([TableClause.SetPrimaryKey], metadata.Table) the result carries the
 // inserted keys ([Result.InsertedPrimaryKey], [Result.InsertedPrimaryKeys]):
-// for one row, the values given for it, or the generated one, read with
+// for one row, the values given for it (or by a client-side default,
+// metadata.Default), or the generated one, read with
 // RETURNING where the dialect has INSERT … RETURNING (SQLAlchemy's
 // implicit returning), else from LastInsertId; for several rows, read
 // with RETURNING where the dialect has it, in the order the server
