@@ -84,7 +84,7 @@ func ExampleQueryCacheSize() {
 	defer eng.Close()
 	ctx := context.Background()
 	for range 3 {
-		_, _ = eng.Query(ctx, sqlexpr.Select(sqlexpr.Literal(1)))
+		_, _ = eng.Query(ctx, sqlexpr.Select(sqlexpr.InlineLiteral(1)))
 	}
 	st := eng.SQLCompiler().Stats()
 	fmt.Println(st.Capacity, st.Hits, st.Misses)

@@ -264,6 +264,10 @@ type DDLOptions struct {
 	// drivers run such scripts (pgx without arguments uses the simple
 	// protocol; SQLite runs every statement of the text).
 	BatchDDL bool
+	// UntypedColumns is true when a column may be declared without a type
+	// (SQLite: CREATE TABLE kv (k, v)); types.NullType is then written as
+	// no type, and elsewhere it is an error.
+	UntypedColumns bool
 	// Catalog reads the database's catalog: which tables exist, and what
 	// they look like (reflection). The dialect package sets it to a value
 	// implementing metadata.Catalog; it is typed any because this package

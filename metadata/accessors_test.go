@@ -30,7 +30,7 @@ func TestDeclarationsReadBack(t *testing.T) {
 	if users.MetaData() != md || md.Schema() != "app" || users.Key() != "app.users" || users.Comment() != "people" {
 		t.Error("table facts")
 	}
-	if got := md.Tables(); len(got) != 1 || got["app.users"] != users {
+	if got := md.Tables(); len(got) != 1 || got[0] != users || md.Lookup("app.users") != users {
 		t.Errorf("Tables() = %v", got)
 	}
 	id, email, status, stamp, boss := users.C("id"), users.C("email"), users.C("status"), users.C("stamp"), users.C("boss_id")

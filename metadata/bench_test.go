@@ -160,7 +160,7 @@ func runScript(ctx context.Context, db *sql.DB, script string) (time.Duration, e
 func TestBenchSchemaShape(t *testing.T) {
 	md := benchSchema(200)
 	fks, ixs := 0, 0
-	for _, tb := range md.TableList() {
+	for _, tb := range md.Tables() {
 		fks += len(tb.ForeignKeys())
 		ixs += len(tb.Indexes())
 	}

@@ -1,6 +1,9 @@
 package metadata
 
 import (
+	"fmt"
+	"reflect"
+
 	"github.com/go-alchemy/alchemy/sqlexpr"
 	"github.com/go-alchemy/alchemy/types"
 )
@@ -106,6 +109,9 @@ func (c *ColumnDef) applyTable(t *Table) {
 	}
 	c.table = t
 	c.ColumnClause = t.AddTypedColumn(c.name, c.typ) // nil for a foreign key's: see inferType
+	if c.clientDefault != nil {
+		c.ColumnClause.SetClientDefault(c.clientDefault) // what sqlexpr.Insert reads
+	}
 	t.columns = append(t.columns, c)
 	t.byName[c.name] = c
 	for _, fk := range c.fks {
@@ -169,8 +175,9 @@ func (c *ColumnDef) Autoincrements() bool {
 	return !c.table.hasForeignKeyOn(c)
 }
 
-// ClientDefault returns the value given to [Default]: a value, or a
-// func() any called for each insert. It never appears in DDL.
+// ClientDefault returns the value given to [Default]: a value, an
+// expression, or a func() any called for each inserted row. It never
+// appears in DDL.
 func (c *ColumnDef) ClientDefault() any { return c.clientDefault }
 
 // ServerDefault returns the server default, or nil.
@@ -207,10 +214,28 @@ func Unique() ColumnOption { return columnOption(func(c *ColumnDef) { c.unique =
 // [Unique] it is a unique index.
 func Indexed() ColumnOption { return columnOption(func(c *ColumnDef) { c.indexed = true }) }
 
-// Default sets a client-side default: a value, or a func() any called for
-// each insert. It is for the statement layer and never appears in DDL;
-// see [ServerDefault] for a default the database applies.
-func Default(v any) ColumnOption { return columnOption(func(c *ColumnDef) { c.clientDefault = v }) }
+// Default sets a client-side default, SQLAlchemy's Column(default=…): a
+// value, an expression (sqlexpr.Now()), or a func() any called once for
+// each inserted row. An INSERT built on the table (sqlexpr.Insert(t),
+// one row, several rows, or the rows of an executemany) whose rows give
+// no value for the column sends the default as a bound parameter (an
+// expression is written into the statement); a value given explicitly,
+// nil included, wins, and INSERT … SELECT is not affected. See
+// [sqlexpr.ColumnClause.SetClientDefault]. It never appears in DDL; see
+// [ServerDefault] for a default the database applies. A function of
+// another signature (time.Now) is a declaration error: wrap it,
+// func() any { return time.Now() }. Default(nil) means no default.
+func Default(v any) ColumnOption {
+	return columnOption(func(c *ColumnDef) {
+		if v != nil && reflect.TypeOf(v).Kind() == reflect.Func {
+			if _, ok := v.(func() any); !ok {
+				c.failOpt(fmt.Sprintf("Default: a function default must be a func() any, not %T", v))
+				return
+			}
+		}
+		c.clientDefault = v
+	})
+}
 
 // Autoincrement turns autoincrement on or off, overriding the automatic
 // rule (see [AutoincrementAuto]).

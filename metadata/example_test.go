@@ -14,6 +14,7 @@ import (
 	"github.com/go-alchemy/alchemy/dialects/postgresql"
 	"github.com/go-alchemy/alchemy/dialects/sqlite"
 	"github.com/go-alchemy/alchemy/metadata"
+	"github.com/go-alchemy/alchemy/sqlexpr"
 	"github.com/go-alchemy/alchemy/types"
 )
 
@@ -295,23 +296,70 @@ func ExampleNullable() {
 	// note true
 }
 
-// Default records a client-side default (a value, or a func called for
-// each row) for the statement layer; it never appears in DDL, unlike a
-// ServerDefault.
+// Default gives a column a client-side default (a value, an expression,
+// or a func() any called once per inserted row), SQLAlchemy's
+// Column(default=…): an INSERT whose rows leave the column out sends the
+// default as a bound parameter, an explicit value (nil too) wins. It never
+// appears in DDL, unlike a ServerDefault.
 func ExampleDefault() {
+	ctx := context.Background()
+	n := 0
 	md := metadata.New()
 	jobs := md.Table("jobs",
 		metadata.Column("id", types.Integer(), metadata.PrimaryKey()),
-		metadata.Column("state", types.String(10), metadata.Default("queued")))
+		metadata.Column("state", types.String(10), metadata.Default("queued")),
+		metadata.Column("ticket", types.Integer(), metadata.Default(func() any { n++; return n })))
 	fmt.Println(jobs.C("state").ClientDefault(), jobs.C("state").ServerDefault() == nil)
 	fmt.Print(must(metadata.CreateTableSQL(jobs, sqlite.Dialect)))
+
+	// Compiling calls the func (ticket 1); each execution calls it again.
+	one := sqlexpr.Insert(jobs).Values(sqlexpr.Values{"id": 1})
+	fmt.Println(sqlexpr.Compile(one, postgresql.Dialect))
+
+	db := memoryDB()
+	defer db.Close()
+	db.SetMaxOpenConns(1) // one in-memory database
+	if err := md.CreateAll(ctx, db); err != nil {
+		fmt.Println(err)
+		return
+	}
+	// Several rows: the func runs once per row; "state" given wins.
+	if _, err := sqlexpr.Execute(ctx, db, sqlexpr.Insert(jobs).Values(
+		sqlexpr.Values{"id": 2}, sqlexpr.Values{"id": 3})); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if _, err := sqlexpr.Execute(ctx, db, sqlexpr.Insert(jobs), sqlexpr.Params{"id": 4, "state": "done"}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	rows, err := db.QueryContext(ctx, "SELECT id, state, ticket FROM jobs ORDER BY id")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, ticket int
+		var state string
+		if err := rows.Scan(&id, &state, &ticket); err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(id, state, ticket)
+	}
 	// Output:
 	// queued true
 	// CREATE TABLE jobs (
 	// 	id INTEGER NOT NULL,
 	// 	state VARCHAR(10),
+	// 	ticket INTEGER,
 	// 	PRIMARY KEY (id)
 	// );
+	// INSERT INTO jobs (id, state, ticket) VALUES ($1, $2, $3) [1 queued 1] <nil>
+	// 2 queued 2
+	// 3 queued 3
+	// 4 done 4
 }
 
 // The server defaults: a quoted literal, SQL text written as is, a
@@ -609,13 +657,13 @@ func ExampleMetaData_DropAllSQL() {
 	// DROP TABLE users;
 }
 
-// Lookup, Tables and TableList find declared tables by key; LookupColumn
+// Lookup finds a declared table by key, Tables lists them in declaration order; LookupColumn
 // and C find columns (C panics on a typo, LookupColumn returns nil).
 func ExampleMetaData_Lookup() {
 	md := seedSchema()
 	fmt.Println(md.Lookup("users") != nil, md.Lookup("nobody") == nil, len(md.Tables()))
 	var keys []string
-	for _, t := range md.TableList() { // in declaration order
+	for _, t := range md.Tables() { // in declaration order
 		keys = append(keys, t.Key())
 	}
 	fmt.Println(keys)

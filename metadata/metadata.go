@@ -64,13 +64,12 @@ func New(opts ...MetaDataOption) *MetaData {
 // Schema returns the default schema, empty for none.
 func (md *MetaData) Schema() string { return md.schema }
 
-// Tables returns the tables by key ("users", "schema.users").
-func (md *MetaData) Tables() map[string]*Table {
-	return maps.Clone(md.byKey)
-}
-
-// TableList returns the tables in the order they were declared.
-func (md *MetaData) TableList() []*Table {
+// Tables returns the tables in the order they were declared, as
+// iterating SQLAlchemy's metadata.tables does; [MetaData.Lookup] finds
+// one by key, [MetaData.Keys] lists the keys sorted, and
+// [MetaData.SortedTables] gives the foreign-key order. The slice is the
+// caller's.
+func (md *MetaData) Tables() []*Table {
 	return append([]*Table(nil), md.tables...)
 }
 

@@ -48,11 +48,13 @@ func ExampleMetaData_DropAll() {
 	// error: <nil>
 }
 
+// Reflect reads every table; a SQLite column declared without a type
+// (extra) comes back as types.NullType, which CreateAll writes untyped.
 func ExampleMetaData_Reflect() {
 	ctx := context.Background()
 	db := memoryDB()
 	defer db.Close()
-	if _, err := db.ExecContext(ctx, `CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL, done BOOLEAN DEFAULT 0)`); err != nil {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL, done BOOLEAN DEFAULT 0, extra)`); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -68,6 +70,7 @@ func ExampleMetaData_Reflect() {
 	// id Integer nullable=false
 	// body Text nullable=false
 	// done Boolean nullable=true
+	// extra NullType nullable=true
 }
 
 func ExampleReflectTable() {
@@ -555,13 +558,13 @@ func ExampleServerDefaultNow() {
 }
 
 // A MetaData is the collection of tables that CreateAll, DropAll and
-// SortedTables work on; Keys are sorted, TableList keeps declaration order.
+// SortedTables work on; Keys are sorted, Tables keeps declaration order.
 func ExampleMetaData() {
 	md := metadata.New()
 	md.Table("zebra", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
 	md.Table("apple", metadata.Column("id", types.Integer(), metadata.PrimaryKey()))
 	var order []string
-	for _, t := range md.TableList() {
+	for _, t := range md.Tables() {
 		order = append(order, t.Key())
 	}
 	fmt.Println(md.Keys(), order, len(md.Tables()), md.Schema() == "")

@@ -224,7 +224,7 @@ func (md *MetaData) SortedTables() ([]*Table, error) {
 	if err := md.Err(); err != nil {
 		return nil, err
 	}
-	tables := md.TableList()
+	tables := md.Tables()
 	sort.SliceStable(tables, func(i, j int) bool { return tables[i].key < tables[j].key })
 	return sortTables(tables, true).order, nil
 }

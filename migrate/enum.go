@@ -97,7 +97,7 @@ func (r renderer) enum(e *types.EnumType, create bool) ([]string, error) {
 // by name, leaving out the tables ignore names.
 func enumsOf(md *metadata.MetaData, ignore []string) map[string]*types.EnumType {
 	out := map[string]*types.EnumType{}
-	for _, t := range md.TableList() {
+	for _, t := range md.Tables() {
 		if slices.Contains(ignore, t.Name()) {
 			continue
 		}
@@ -127,7 +127,7 @@ func (c *comparer) compareEnums(d *dialects.Dialect, md, live *metadata.MetaData
 		}
 		if !slices.Equal(h.Values, want[n].Values) {
 			var cols []*metadata.ColumnDef
-			for _, t := range live.TableList() {
+			for _, t := range live.Tables() {
 				if slices.Contains(ignore, t.Name()) {
 					continue
 				}

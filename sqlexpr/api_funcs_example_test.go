@@ -85,8 +85,9 @@ func ExampleNotExists() {
 	// SELECT users.name FROM users WHERE NOT EXISTS (SELECT addresses.id FROM addresses WHERE addresses.user_id = users.id) []
 }
 
-func ExampleLiteral() {
-	compilePG(sqlexpr.Select(sqlexpr.Literal("it's").Label("s"), sqlexpr.Literal(true).Label("b"), sqlexpr.Literal(nil).Label("n")))
+// InlineLiteral writes trusted constants into the SQL text (no arguments).
+func ExampleInlineLiteral() {
+	compilePG(sqlexpr.Select(sqlexpr.InlineLiteral("it's").Label("s"), sqlexpr.InlineLiteral(true).Label("b"), sqlexpr.InlineLiteral(nil).Label("n")))
 	// Output:
 	// SELECT 'it''s' AS s, true AS b, NULL AS n []
 }

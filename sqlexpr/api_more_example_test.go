@@ -34,12 +34,13 @@ func ExampleAnd() {
 	// SELECT users.id FROM users WHERE users.name = ? AND users.email IS NOT NULL OR NOT (users.id IN (?, ?)) [john 1 2]
 }
 
-// Value binds a Go value where an expression is wanted; Literal writes a
-// trusted constant into the SQL; LiteralColumn writes SQL text as it is.
-func ExampleValue() {
+// Literal binds a Go value where an expression is wanted (SQLAlchemy's
+// literal()); InlineLiteral writes a trusted constant into the SQL;
+// LiteralColumn writes SQL text as it is.
+func ExampleLiteral() {
 	stmt := sqlexpr.Select(
-		sqlexpr.Value(5).Add(exUsers.C("id")).Label("bound"),
-		sqlexpr.Literal("fixed").Label("inline"),
+		sqlexpr.Literal(5).Add(exUsers.C("id")).Label("bound"),
+		sqlexpr.InlineLiteral("fixed").Label("inline"),
 		sqlexpr.LiteralColumn("current_date").Label("raw"))
 	sql, args, _ := sqlexpr.Compile(stmt, postgresql.Dialect)
 	fmt.Println(sql, args)

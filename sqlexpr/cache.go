@@ -92,7 +92,7 @@ func (c *Compiler) Stats() CacheStats {
 // Compile compiles stmt for dialect d with the default compiler: the SQL
 // text with the dialect's placeholders ($1, $2, … or ?) and the arguments
 // in placeholder order. Values are always bound, never written into the
-// text, except those given to [Literal]. A construct the dialect cannot
+// text, except those given to [InlineLiteral]. A construct the dialect cannot
 // express is a [*CompileError]; a malformed statement is an error
 // matching [ErrInvalid]; the first error recorded while the statement
 // was built is returned as it is.
@@ -103,6 +103,7 @@ func Compile(stmt Statement, d *dialects.Dialect) (sql string, args []any, err e
 // Compile is [Compile] with c's cache. The returned args slice belongs to
 // the caller.
 func (c *Compiler) Compile(stmt Statement, d *dialects.Dialect) (string, []any, error) {
+	stmt = withClientDefaults(stmt)
 	l := c.cache.Load()
 	if l == nil || d == nil {
 		return c.renderLinted(stmt, d)

@@ -85,6 +85,7 @@ func render(stmt Statement, d *dialects.Dialect) (string, []any, error) {
 	if d == nil {
 		return "", nil, invalidf("Compile: nil dialect")
 	}
+	stmt = withClientDefaults(stmt)
 	c := getCompiler(d, false)
 	c.statement(stmt)
 	if err := c.err; err != nil {

@@ -115,11 +115,11 @@ func (c *compiler) node(n Expr) {
 		c.function(x)
 	case *OverExpr:
 		c.over(x)
-	case *ValueExpr:
+	case *LiteralExpr:
 		c.bind(x.v)
 	case *BindParamExpr:
 		c.bind(x.ref)
-	case *LiteralExpr:
+	case *InlineLiteralExpr:
 		c.literal(x.v)
 	case *RawExpr:
 		c.userText(x.sql)
@@ -297,7 +297,7 @@ func (c *compiler) unary(u *UnaryExpr) {
 		// a negative literal would start a "--" comment.
 		c.kw("-")
 		switch canon(u.e).(type) {
-		case *ColumnClause, *ValueExpr:
+		case *ColumnClause, *LiteralExpr:
 			c.expr(u.e, 0)
 		default:
 			c.kw("(")

@@ -149,7 +149,7 @@ func selectCases() []golden {
 			[3]want{fails("NoWait or SkipLocked without"), fails("NoWait or SkipLocked without"), fails("NoWait or SkipLocked without")}},
 		{"select without from", func() Statement { return Select(LiteralColumn("1")) }, all("SELECT 1")},
 		{"select without from with where", func() Statement {
-			return Select(LiteralColumn("1")).Where(Value(1).Eq(1))
+			return Select(LiteralColumn("1")).Where(Literal(1).Eq(1))
 		}, [3]want{
 			w("SELECT 1 WHERE $1 = $2", 1, 1),
 			w("SELECT 1 FROM DUAL WHERE ? = ?", 1, 1),
@@ -187,7 +187,7 @@ func operatorCases() []golden {
 			all("SELECT users.id FROM users WHERE users.id IN (?, ?, ?) AND users.id NOT IN (?)", 1, 2, 3, 4)},
 		{"in slice", func() Statement { return Select(u.C("id")).Where(u.C("id").In([]int{7, 8, 9, 10})) },
 			all("SELECT users.id FROM users WHERE users.id IN (?, ?, ?, ?)", 7, 8, 9, 10)},
-		{"in expressions", func() Statement { return Select(u.C("id")).Where(Value(3).In(u.C("id"), u.C("age"))) },
+		{"in expressions", func() Statement { return Select(u.C("id")).Where(Literal(3).In(u.C("id"), u.C("age"))) },
 			all("SELECT users.id FROM users WHERE ? IN (users.id, users.age)", 3)},
 		{"empty in", func() Statement { return Select(u.C("id")).Where(u.C("id").In([]int{}), u.C("name").Eq("x")) },
 			all("SELECT users.id FROM users WHERE 1 = 0 AND users.name = ?", "x")},
@@ -234,7 +234,7 @@ func operatorCases() []golden {
 			return Select(u.C("age").Add(1).Mul(2).Label("x"), u.C("age").Sub(u.C("id").Sub(1)), u.C("age").Sub(1).Sub(2).Label("y"))
 		}, all("SELECT (users.age + ?) * ? AS x, users.age - (users.id - ?) AS anon_1, users.age - ? - ? AS y FROM users", 1, 2, 1, 1, 2)},
 		{"div mod neg", func() Statement {
-			return Select(u.C("age").Div(2).Label("h"), u.C("age").Mod(3).Label("m"), u.C("age").Neg().Label("n"), Literal(-5).Neg().Label("p"))
+			return Select(u.C("age").Div(2).Label("h"), u.C("age").Mod(3).Label("m"), u.C("age").Neg().Label("n"), InlineLiteral(-5).Neg().Label("p"))
 		}, all("SELECT users.age / ? AS h, users.age % ? AS m, -users.age AS n, -(-5) AS p FROM users", 2, 3)},
 		{"comparison of comparisons", func() Statement { return Select(u.C("id")).Where(u.C("age").Gt(1).Eq(True())) }, [3]want{
 			w("SELECT users.id FROM users WHERE (users.age > $1) = true", 1),
@@ -408,17 +408,17 @@ func functionCases() []golden {
 			return Select(l).OrderBy(l.Desc()).GroupBy(l)
 		}, all("SELECT users.name AS n FROM users GROUP BY n ORDER BY n DESC")},
 		{"literals", func() Statement {
-			return Select(Literal("it's"), Literal(5), Literal(1.5), Literal(true), Literal(nil), Literal(`a\b`), Literal(2.0))
+			return Select(InlineLiteral("it's"), InlineLiteral(5), InlineLiteral(1.5), InlineLiteral(true), InlineLiteral(nil), InlineLiteral(`a\b`), InlineLiteral(2.0))
 		}, [3]want{
 			w(`SELECT 'it''s' AS anon_1, 5 AS anon_2, 1.5 AS anon_3, true AS anon_4, NULL AS anon_5, 'a\b' AS anon_6, 2.0 AS anon_7`),
 			w(`SELECT 'it''s' AS anon_1, 5 AS anon_2, 1.5 AS anon_3, true AS anon_4, NULL AS anon_5, 'a\\b' AS anon_6, 2.0 AS anon_7`),
 			w(`SELECT 'it''s' AS anon_1, 5 AS anon_2, 1.5 AS anon_3, 1 AS anon_4, NULL AS anon_5, 'a\b' AS anon_6, 2.0 AS anon_7`),
 		}},
-		{"literal with NUL", func() Statement { return Select(Literal("a\x00b")) },
+		{"literal with NUL", func() Statement { return Select(InlineLiteral("a\x00b")) },
 			[3]want{fails("NUL byte"), fails("NUL byte"), fails("NUL byte")}},
-		{"literal of a struct", func() Statement { return Select(Literal(struct{}{})) },
+		{"literal of a struct", func() Statement { return Select(InlineLiteral(struct{}{})) },
 			[3]want{fails("no literal form"), fails("no literal form"), fails("no literal form")}},
-		{"literal column and value", func() Statement { return Select(LiteralColumn("1"), Value(7)) },
+		{"literal column and value", func() Statement { return Select(LiteralColumn("1"), Literal(7)) },
 			all("SELECT 1, ? AS anon_1", 7)},
 		{"cast", func() Statement { return Select(Cast(u.C("age"), varcharType), Cast("12", intType)) }, [3]want{
 			w("SELECT CAST(users.age AS VARCHAR) AS age, CAST($1 AS INTEGER) AS anon_1 FROM users", "12"),
@@ -513,7 +513,7 @@ func subqueryCases() []golden {
 		}},
 		{"recursive cte", func() Statement {
 			nums := RecursiveCTE("nums", "n")
-			nums.As(UnionAll(Select(Literal(1)), Select(nums.C("n").Add(1)).Where(nums.C("n").Lt(5))))
+			nums.As(UnionAll(Select(InlineLiteral(1)), Select(nums.C("n").Add(1)).Where(nums.C("n").Lt(5))))
 			return Select(nums.C("n")).With(nums)
 		}, all("WITH RECURSIVE nums(n) AS (SELECT 1 AS anon_1 UNION ALL SELECT nums.n + ? AS anon_1 FROM nums WHERE nums.n < ?) SELECT nums.n FROM nums", 1, 5)},
 		{"undeclared cte", func() Statement {

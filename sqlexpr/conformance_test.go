@@ -125,7 +125,7 @@ func conformanceCases() []conformanceCase {
 		}, []map[string]any{r("name", "john"), r("name", "alice"), r("name", "Zed")}},
 		{"recursive cte", func(f dialects.Features) bool { return f.RecursiveCTE }, func(f fixture) Statement {
 			nums := RecursiveCTE("nums", "n")
-			nums.As(UnionAll(Select(Literal(1)), Select(nums.C("n").Add(1)).Where(nums.C("n").Lt(4))))
+			nums.As(UnionAll(Select(InlineLiteral(1)), Select(nums.C("n").Add(1)).Where(nums.C("n").Lt(4))))
 			return Select(nums.C("n")).With(nums).OrderBy(nums.C("n"))
 		}, []map[string]any{r("n", 1), r("n", 2), r("n", 3), r("n", 4)}},
 		{"union order limit", nil, func(f fixture) Statement {

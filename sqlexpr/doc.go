@@ -21,7 +21,7 @@
 // # Building statements
 //
 // Expressions ([Expr]) come from columns (users.C("name"), [NewColumn]),
-// values ([Value], [Literal], [LiteralColumn], [Text]), functions ([Func],
+// values ([Literal], [InlineLiteral], [LiteralColumn], [Text]), functions ([Func],
 // [Count], [Sum], [Now], …), [Case], [Cast], subqueries (Scalar, [Exists])
 // and the operator methods every expression has, documented once on
 // [Operators] (Eq, Like, In, Add, Concat, Contains, StartsWith, EndsWith,
@@ -51,7 +51,7 @@
 //	SQLite      LIMIT ? OFFSET ?     limit only binds OFFSET 0; offset only binds LIMIT -1
 //
 // Values are always bound ($1, $2, … on PostgreSQL, ? elsewhere), never
-// written into the text, except those the user marks with [Literal] (and
+// written into the text, except those the user marks with [InlineLiteral] (and
 // the SQL given to [LiteralColumn] and [Text]). The compiler reads the
 // dialect's fields (dialects.Dialect Features and SQL options), never its
 // name: a variant dialect is a Clone with fields changed.

@@ -113,7 +113,7 @@ func ExampleCTE() {
 func ExampleRecursiveCTE() {
 	nums := sqlexpr.RecursiveCTE("nums", "n")
 	nums.As(sqlexpr.UnionAll(
-		sqlexpr.Select(sqlexpr.Literal(1)),
+		sqlexpr.Select(sqlexpr.InlineLiteral(1)),
 		sqlexpr.Select(nums.C("n").Add(1)).Where(nums.C("n").Lt(5))))
 	sql, args, _ := sqlexpr.Compile(sqlexpr.Select(nums.C("n")).With(nums), sqlite.Dialect)
 	fmt.Println(sql, args)

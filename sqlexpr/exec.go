@@ -75,7 +75,8 @@ func compilerOf(target Target) *Compiler {
 // For an INSERT into a table that knows its primary key
 // ([TableClause.SetPrimaryKey], metadata.Table) the result carries the
 // inserted keys ([Result.InsertedPrimaryKey], [Result.InsertedPrimaryKeys]):
-// for one row, the values given for it, or the generated one, read with
+// for one row, the values given for it (or by a client-side default,
+// metadata.Default), or the generated one, read with
 // RETURNING where the dialect has INSERT … RETURNING (SQLAlchemy's
 // implicit returning), else from LastInsertId; for several rows, read
 // with RETURNING where the dialect has it, in the order the server
@@ -95,6 +96,9 @@ func Execute(ctx context.Context, target Target, stmt Statement, params ...Param
 	if len(params) > 1 {
 		return execMany(ctx, target, stmt, params)
 	}
+	// Fill in client-side defaults before the key of an INSERT is looked
+	// at: a key the default gives is a given key.
+	stmt = withClientDefaults(stmt)
 	p, _ := oneParams("Execute", params)
 	if ins, ok := stmt.(*InsertStmt); ok && ins != nil && p == nil {
 		if pk := insertPK(ins); pk != nil {
@@ -121,8 +125,18 @@ func execMany(ctx context.Context, target Target, stmt Statement, params []Param
 	if err != nil {
 		return nil, err
 	}
+	// An INSERT with client-side defaults is compiled again for each
+	// Params (a hit in the cache), so that a func default is called for
+	// each row inserted, not once for all.
+	ins, perParams := stmt.(*InsertStmt)
+	perParams = perParams && ins.needsDefaults()
 	out := &Result{pkErr: errors.New("sqlexpr: no inserted primary keys: the statement ran once per Params (give an INSERT without Values the Params to insert them in one statement)")}
 	for i, p := range params {
+		if perParams && i > 0 {
+			if sqlText, args, err = compilerOf(target).Compile(stmt, d); err != nil {
+				return nil, err
+			}
+		}
 		a, err := resolveArgs(args, p, d)
 		if err != nil {
 			return nil, fmt.Errorf("sqlexpr: Params %d: %w", i, err)

@@ -315,37 +315,43 @@ func (c *CaseExpr) Else(result any) *CaseExpr {
 	return c
 }
 
-// ValueExpr is an explicitly bound value, for places where a plain Go
-// value would not be taken as one (a SELECT list item, the left side of
-// an operator). See [Value]; a value given when the statement runs is a
-// [BindParam].
-type ValueExpr struct {
-	Operators
-	v any
-}
-
-// Value returns v as a bound parameter.
-func Value(v any) *ValueExpr {
-	b := &ValueExpr{v: v}
-	b.self = b
-	return b
-}
-
-// LiteralExpr is a value written into the SQL text instead of being
-// bound. See [Literal].
+// LiteralExpr is a Go value bound as a parameter, for places where a
+// plain Go value would not be taken as one (a SELECT list item, the left
+// side of an operator). See [Literal]; a value given when the statement
+// runs is a [BindParam], a value written into the SQL text an
+// [InlineLiteral].
 type LiteralExpr struct {
 	Operators
 	v any
 }
 
-// Literal returns v rendered into the SQL text as a literal: nil as NULL,
+// Literal returns v as a bound parameter, as SQLAlchemy's literal()
+// does: Select(Literal(5).Add(users.C("id"))) is SELECT $1 + users.id
+// with 5 among the arguments. The value never enters the SQL text; use
+// [InlineLiteral] to write a trusted constant into it.
+func Literal(v any) *LiteralExpr {
+	b := &LiteralExpr{v: v}
+	b.self = b
+	return b
+}
+
+// InlineLiteralExpr is a value written into the SQL text instead of being
+// bound. See [InlineLiteral]; the bound form is [Literal].
+type InlineLiteralExpr struct {
+	Operators
+	v any
+}
+
+// InlineLiteral returns v rendered into the SQL text as a literal
+// (SQLAlchemy's literal(v, literal_execute=True), rendered when the
+// statement is compiled): nil as NULL,
 // booleans as the dialect's true/false, integers and floats in decimal,
 // strings quoted with the dialect's QuoteString (a NUL byte is an
 // error). Use it only for trusted constants (a recursive CTE's seed, a
 // constant PostgreSQL must type); every other value is bound. A string
 // literal is part of the statement's cache key.
-func Literal(v any) *LiteralExpr {
-	l := &LiteralExpr{v: v}
+func InlineLiteral(v any) *InlineLiteralExpr {
+	l := &InlineLiteralExpr{v: v}
 	l.self = l
 	return l
 }

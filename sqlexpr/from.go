@@ -153,7 +153,7 @@ type CTE struct {
 //
 //	nums := sqlexpr.RecursiveCTE("nums", "n")
 //	nums.As(sqlexpr.UnionAll(
-//		sqlexpr.Select(sqlexpr.Literal(1)),
+//		sqlexpr.Select(sqlexpr.InlineLiteral(1)),
 //		sqlexpr.Select(nums.C("n").Add(1)).Where(nums.C("n").Lt(5))))
 //
 // A statement that declares a recursive CTE renders WITH RECURSIVE.

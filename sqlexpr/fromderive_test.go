@@ -64,7 +64,7 @@ func TestDerivedFrom(t *testing.T) {
 			[3]string{"DELETE FROM users WHERE users.id IN (SELECT max(users.id) AS max_1 FROM users)",
 				"DELETE FROM users WHERE users.id IN (SELECT max(users.id) AS max_1 FROM users)",
 				"DELETE FROM users WHERE users.id IN (SELECT max(users.id) AS max_1 FROM users)"}},
-		{"where only", sqlexpr.Select(sqlexpr.Literal(1)).Where(u.C("id").Eq(1)),
+		{"where only", sqlexpr.Select(sqlexpr.InlineLiteral(1)).Where(u.C("id").Eq(1)),
 			[3]string{"SELECT 1 AS anon_1 FROM users WHERE users.id = $1", "SELECT 1 AS anon_1 FROM users WHERE users.id = ?", "SELECT 1 AS anon_1 FROM users WHERE users.id = ?"}},
 	}
 	c := sqlexpr.NewCompiler(100)

@@ -71,9 +71,9 @@ func (r *treeReader) expr(depth int) Expr {
 	case 0:
 		return r.cols[r.next(len(r.cols))]
 	case 1:
-		return Value(r.value())
-	case 2:
 		return Literal(r.value())
+	case 2:
+		return InlineLiteral(r.value())
 	case 3:
 		return fuzzBinary[r.next(len(fuzzBinary))](r.expr(d), r.operand(d))
 	case 4:

@@ -29,6 +29,7 @@ type InsertStmt struct {
 	returning []SelectItem
 	upsert    *upsert
 	err       error
+	defaulted bool // the client-side defaults are filled in (clientdefault.go)
 }
 
 // upsert is the conflict clause of an INSERT.
@@ -48,7 +49,11 @@ const (
 
 // Insert starts an INSERT INTO table. table is a table clause or a value
 // that embeds one (metadata.Table). Without Values or FromSelect it
-// inserts a row of defaults: DEFAULT VALUES (MySQL: () VALUES ()).
+// inserts a row of defaults: DEFAULT VALUES (MySQL: () VALUES ()), or
+// the columns' client-side defaults where the table has some. Columns
+// with a client-side default (metadata.Default,
+// [ColumnClause.SetClientDefault]) that the rows leave out get it when
+// the statement is compiled.
 func Insert(table FromClause) *InsertStmt {
 	s := &InsertStmt{target: table}
 	s.table, s.err = dmlTable("Insert", table)

@@ -512,7 +512,7 @@ func (c *shaper) shapeNode(n Expr) bool {
 			}
 		}
 		return true
-	case *ValueExpr:
+	case *LiteralExpr:
 		c.put8(skBind)
 		c.arg(x.v)
 		return true

@@ -45,7 +45,7 @@ func TestShapeCoversCommonSelects(t *testing.T) {
 	for name, s := range map[string]*SelectStmt{
 		"IN subquery":    Select(addresses.C("city")).Where(addresses.C("user_id").In(sub)),
 		"CTE":            Select(users.C("id")).With(sub.CTE("c")),
-		"literal":        Select(Literal(1)),
+		"literal":        Select(InlineLiteral(1)),
 		"unknown column": Select(users.C("nope")),
 		"FOR UPDATE OF":  Select(users.C("id")).ForUpdateOf(users),
 		"bad Contains":   Select(users.C("id")).Where(users.C("name").Contains(1)),

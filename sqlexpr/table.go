@@ -23,6 +23,9 @@ type TableClause struct {
 	pk      []string // primary key column names, see SetPrimaryKey
 	id      uint64   // interned (schema, name), see intern.go
 	kw      uint64   // its word in a fast cache key (shape.go)
+	// hasDefaults is set when a column has a client-side default, so
+	// that an INSERT into any other table skips looking for them.
+	hasDefaults bool
 }
 
 // NewTable returns a table clause named name with the given columns.
@@ -126,6 +129,8 @@ type ColumnClause struct {
 	id    uint64     // interned (schema, table, name) of a table column
 	kw    uint64     // its word in a fast cache key (shape.go); 0 but for a table column
 	typ   types.Type // nil: untyped, values pass as the driver gives them
+	// clientDefault is the INSERT default, see SetClientDefault.
+	clientDefault any
 	// cmp is the last comparison with another column made with this
 	// one on the left (see compareColumns).
 	cmp atomic.Pointer[BinaryExpr]

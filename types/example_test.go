@@ -27,8 +27,11 @@ func ddl(t types.Type) string {
 	var out []string
 	for _, d := range []*dialects.Dialect{postgresql.Dialect, mysql.Dialect, sqlite.Dialect} {
 		s, err := t.DDL(d)
-		if err != nil {
+		switch {
+		case err != nil:
 			s = "error: " + err.Error()
+		case s == "":
+			s = "(no type)"
 		}
 		out = append(out, d.Name+": "+s)
 	}
@@ -263,6 +266,17 @@ func ExampleRaw() {
 	// Output:
 	// postgresql: CHAR(2) | mysql: CHAR(2) | sqlite: CHAR(2)
 	// scans to string: de
+}
+
+// NullType is a column without a type, as reflection reads SQLite's
+// CREATE TABLE kv (k, v): SQLite writes it as no type, the other dialects
+// ask for one; values pass as the driver returns them.
+func ExampleNullType() {
+	fmt.Println(ddl(types.NullType()))
+	scanned(types.NullType(), int64(7))
+	// Output:
+	// postgresql: error: types: NullType (a column without a type) cannot be rendered: declare the column with a type on dialect postgresql | mysql: error: types: NullType (a column without a type) cannot be rendered: declare the column with a type on dialect mysql | sqlite: (no type)
+	// scans to int64: 7
 }
 
 // Labels and MaxLength are what the dialects build their enum DDL from:

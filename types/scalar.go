@@ -107,3 +107,29 @@ func (r raw) DDL(d *dialects.Dialect) (string, error) {
 }
 
 func (r raw) CastTarget(d *dialects.Dialect) (string, error) { return r.DDL(d) }
+
+// nullType is the type of NullType.
+type nullType struct{}
+
+// NullType is the type of a column declared without one, SQLAlchemy's
+// NullType: what reflection gives for SQLite's CREATE TABLE kv (k, v).
+// Where the dialect allows a column without a type
+// (dialects.DDLOptions.UntypedColumns: SQLite) it is written as no type
+// at all; elsewhere rendering it is an [*UnsupportedError] saying that
+// the column needs a type (CREATE TABLE names the column). It is never a
+// CAST target. Its values pass as the driver gives them.
+func NullType() Type { return nullType{} }
+
+func (nullType) Kind() Kind     { return KindNull }
+func (nullType) String() string { return "NullType" }
+
+func (n nullType) DDL(d *dialects.Dialect) (string, error) {
+	if d.DDL.UntypedColumns {
+		return "", nil
+	}
+	return "", unsupported(n, d, "NullType (a column without a type) cannot be rendered: declare the column with a type")
+}
+
+func (n nullType) CastTarget(d *dialects.Dialect) (string, error) {
+	return "", unsupported(n, d, "CAST needs a type; NullType has none")
+}

@@ -60,6 +60,8 @@ const (
 	KindInterval     Kind = "interval"
 	// KindRaw is the kind of [Raw] types, written verbatim.
 	KindRaw Kind = "raw"
+	// KindNull is the kind of [NullType], a column without a type.
+	KindNull Kind = "null"
 )
 
 // IsInteger reports whether k is one of the integer kinds, the kinds a

@@ -8,7 +8,8 @@ import "github.com/go-alchemy/alchemy/dialects"
 // KEY target only when a row is written, so every foreign key stays
 // inside its CREATE TABLE and cycles need no ALTER (LateForeignKeyTargets).
 // Dropping the tables of a cycle defers the foreign-key checks to the end
-// of the transaction instead. SQLite has no interval type.
+// of the transaction instead. SQLite has no interval type, and a column may have no type at all
+// (UntypedColumns: types.NullType, which reflection gives for one).
 var ddlOptions = dialects.DDLOptions{
 	Types: map[string]string{
 		"boolean":     "BOOLEAN",
@@ -29,6 +30,7 @@ var ddlOptions = dialects.DDLOptions{
 	DeferrableConstraints:   true,
 	LocalSchemaReferences:   true,
 	BatchDDL:                true,
+	UntypedColumns:          true,
 	DeferForeignKeys:        "PRAGMA defer_foreign_keys = ON",
 	Catalog:                 catalog{},
 }

@@ -243,6 +243,9 @@ var typePattern = regexp.MustCompile(`^\s*([A-Za-z][A-Za-z ]*?)\s*(?:\(\s*(\d+)\
 
 // parseType maps a declared column type back to the types package.
 func parseType(decl string) types.Type {
+	if strings.TrimSpace(decl) == "" {
+		return types.NullType() // CREATE TABLE kv (k, v), as SQLAlchemy reflects it
+	}
 	m := typePattern.FindStringSubmatch(decl)
 	if m == nil {
 		return types.Raw(decl)
