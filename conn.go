@@ -50,6 +50,7 @@ type conn struct {
 	// answer driver.ErrBadConn (pgx), killing the transaction. Only the
 	// goroutine database/sql lets use the connection touches them.
 	open       int
+	stmtsOpen  int // driver statements handed to database/sql and not closed yet (see lease)
 	oneAtATime bool
 	rowsCache  *rowsWrap // a rows wrapper to reuse, so queries allocate none
 	stmts      stmtCache // prepared statements kept across checkouts
@@ -111,7 +112,7 @@ func newConn(c *Connector, pc *PooledConn) *conn {
 	cn.mu.Lock()
 	cn.broken, cn.interrupted, cn.doubt, cn.tx, cn.closed = nil, false, doubtNone, nil, false
 	cn.mu.Unlock()
-	cn.open, cn.oneAtATime = 0, !c.binding.ConcurrentStatements
+	cn.open, cn.stmtsOpen, cn.oneAtATime = 0, 0, !c.binding.ConcurrentStatements
 	return cn
 }
 
@@ -183,6 +184,7 @@ func (cn *conn) Prepare(query string) (driver.Stmt, error) {
 // PrepareContext implements driver.ConnPrepareContext.
 func (cn *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
 	if s := cn.lendCached(query); s != nil {
+		cn.stmtsOpen++
 		return s, nil
 	}
 	kind, err := cn.checkStatement(query)
@@ -190,6 +192,7 @@ func (cn *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, 
 		return nil, err
 	}
 	if cn.c.txPooler {
+		cn.stmtsOpen++
 		return &textStmt{cn: cn, query: query}, nil
 	}
 	st, err := prepareRaw(ctx, cn.raw, query)
@@ -200,6 +203,7 @@ func (cn *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, 
 	if !cn.noStmts && kind == doubtNone {
 		s.cached = cn.stmts.put(query, st)
 	}
+	cn.stmtsOpen++
 	return s, nil
 }
 
@@ -367,12 +371,10 @@ func (cn *conn) ResetSession(ctx context.Context) error {
 	return nil
 }
 
-// IsValid implements driver.Validator. database/sql asks it only when it
-// releases a connection, and closes the connection when the answer is
-// false. Answering false keeps database/sql from holding idle
-// connections of its own: the release becomes a Close, which checks the
-// connection into the QueuePool, so the QueuePool is the only pool and
-// its numbers are the truth (see DESIGN in doc.go).
+// IsValid implements driver.Validator for (*sql.Conn).Raw users who hold
+// the wrapper itself: false, the connection is not for database/sql to
+// keep. database/sql asks the lease that carries the wrapper (lease.go),
+// which checks the connection in at release.
 func (cn *conn) IsValid() bool { return false }
 
 // Close checks the connection back into the pool. A transaction left
@@ -526,6 +528,7 @@ func (s *stmt) Close() error {
 		return nil
 	}
 	s.closed = true
+	s.cn.stmtsOpen--
 	if s.cached != nil {
 		s.cached.lent = false
 		return nil

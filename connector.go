@@ -175,6 +175,8 @@ type Connector struct {
 
 	isolation sql.IsolationLevel // isolation_level for transactions begun without one
 	txPooler  bool               // a transaction pooler sits in front (pgbouncer=true)
+
+	failures checkoutFailures // checkouts of idle handles that failed a moment ago (lease.go)
 }
 
 // NewConnector parses rawURL and prepares a connector and its pool; it
@@ -294,6 +296,18 @@ func (c *Connector) connParams() dialects.ConnParams {
 // stale-connection handling as over the driver directly (pool_pre_ping
 // adds SQLAlchemy's ping at every checkout on top).
 func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
+	if err := c.failures.pending(ctx, true); err != nil {
+		return nil, err // the checkout of an idle handle just failed with it (see lease)
+	}
+	cn, err := c.checkout(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &lease{conn: cn, c: c}, nil
+}
+
+// checkout takes a connection from the pool and returns its wrapper.
+func (c *Connector) checkout(ctx context.Context) (*conn, error) {
 	for attempt := 0; ; attempt++ {
 		pc, err := c.pool.Get(ctx)
 		if err != nil {

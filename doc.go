@@ -18,10 +18,14 @@
 // The *sql.DB then draws every connection from one [QueuePool]:
 // pool_size idle connections kept, max_overflow more opened on demand and
 // closed when they come back, waiters served first come first served up
-// to pool_timeout. database/sql keeps no idle connections of its own
-// (the wrapped connection answers false to driver.Validator.IsValid when
-// released, so database/sql closes it and the close is a checkin), so
-// the pool's numbers are the truth. Everything else — types, NULLs,
+// to pool_timeout. database/sql keeps no server connections of its own:
+// what it holds is a handle, and when database/sql releases one
+// (driver.Validator.IsValid) the connection behind it goes back to the
+// QueuePool; the next checkout of the handle takes one again
+// (driver.SessionResetter.ResetSession), waiting in the QueuePool's queue
+// under the caller's context. So the pool's numbers are the truth, and
+// database/sql's idle list of empty handles only saves it rebuilding its
+// per-connection bookkeeping at every query. Everything else — types, NULLs,
 // Valuer and Scanner, prepared statements, transactions, isolation
 // levels, cancellation — is the underlying driver's, unchanged: the
 // wrapped connection forwards every optional driver interface.

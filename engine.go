@@ -156,8 +156,8 @@ func (e *Engine) conn(ctx context.Context) (*sql.Conn, error) {
 		return nil, e.wrap(err)
 	}
 	_ = sc.Raw(func(dc any) error {
-		if cn, ok := dc.(*conn); ok {
-			cn.oneAtATime = true
+		if l, ok := dc.(*lease); ok && l.conn != nil {
+			l.conn.oneAtATime = true
 		}
 		return nil
 	})

@@ -69,7 +69,13 @@ type textStmt struct {
 	closed bool
 }
 
-func (s *textStmt) Close() error  { s.closed = true; return nil }
+func (s *textStmt) Close() error {
+	if !s.closed {
+		s.closed = true
+		s.cn.stmtsOpen--
+	}
+	return nil
+}
 func (s *textStmt) NumInput() int { return -1 }
 
 func (s *textStmt) Exec(args []driver.Value) (driver.Result, error) {
