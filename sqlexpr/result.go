@@ -239,7 +239,10 @@ func IterRows[T any](rows *Rows) iter.Seq2[T, error] {
 // one) by column name, anything else from a one-column row.
 func ScanAs[T any](rows *Rows) (T, error) {
 	var v T
-	switch scanKindOf(reflect.TypeFor[T]()) {
+	if t := reflect.TypeFor[T](); rows.kindType != t { // once per result, not per row
+		rows.kind, rows.kindType = scanKindOf(t), t
+	}
+	switch rows.kind {
 	case scanStructValue:
 		err := rows.ScanStruct(&v)
 		return v, err

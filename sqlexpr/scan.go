@@ -4,7 +4,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -276,19 +278,107 @@ func (f *structFields) lookup(col string) []int {
 	return f.byName[strings.ToLower(col)]
 }
 
-func scanStruct(dst any, cols []string, vals []any) error {
+// structPlan maps one result's columns onto one struct type's fields:
+// the lookups by tag and by lower-cased name, done once per (struct
+// type, column names) instead of once per column of every row.
+type structPlan struct {
+	t      reflect.Type
+	cols   []string // the plan's own copy
+	fields [][]int  // each column's field index path; nil: no field
+}
+
+// planCacheSize bounds the shared plans: programs scan a handful of
+// (struct, column list) pairs, and one that builds column lists without
+// end only makes the cache start over.
+const planCacheSize = 1024
+
+type planKey struct {
+	t reflect.Type
+	h uint64 // hash of the column names; the plan's cols are compared too
+}
+
+var (
+	planSeed = maphash.MakeSeed()
+	plans    struct {
+		mu sync.RWMutex
+		m  map[planKey]*structPlan
+	}
+)
+
+// planFor returns the plan of struct type t for the columns cols.
+func planFor(t reflect.Type, cols []string) *structPlan {
+	var h maphash.Hash
+	h.SetSeed(planSeed)
+	for _, c := range cols {
+		h.WriteString(c)
+		h.WriteByte(0)
+	}
+	k := planKey{t: t, h: h.Sum64()}
+	plans.mu.RLock()
+	p := plans.m[k]
+	plans.mu.RUnlock()
+	if p != nil && slices.Equal(p.cols, cols) {
+		return p
+	}
+	fields := fieldsOf(t)
+	p = &structPlan{t: t, cols: slices.Clone(cols), fields: make([][]int, len(cols))}
+	for i, col := range cols {
+		p.fields[i] = fields.lookup(col)
+	}
+	plans.mu.Lock()
+	if plans.m == nil || len(plans.m) >= planCacheSize {
+		plans.m = make(map[planKey]*structPlan)
+	}
+	plans.m[k] = p // a hash collision replaces the other plan, which is then rebuilt when used
+	plans.mu.Unlock()
+	return p
+}
+
+// structValue returns the struct dst points to.
+func structValue(dst any) (reflect.Value, error) {
 	dv := reflect.ValueOf(dst)
 	if dv.Kind() != reflect.Pointer || dv.IsNil() || dv.Elem().Kind() != reflect.Struct {
-		return invalidf("ScanStruct: %T is not a pointer to a struct", dst)
+		return reflect.Value{}, invalidf("ScanStruct: %T is not a pointer to a struct", dst)
 	}
-	sv := dv.Elem()
-	fields := fieldsOf(sv.Type())
-	for i, col := range cols {
-		idx := fields.lookup(col)
+	return dv.Elem(), nil
+}
+
+func scanStruct(dst any, cols []string, vals []any) error {
+	sv, err := structValue(dst)
+	if err != nil {
+		return err
+	}
+	return planFor(sv.Type(), cols).scan(sv, vals)
+}
+
+// scanStruct is scanStruct with the plan kept on r for its next rows.
+func (r *Rows) scanStruct(dst any) error {
+	sv, err := structValue(dst)
+	if err != nil {
+		return err
+	}
+	p := r.plan
+	if p == nil || p.t != sv.Type() {
+		p = planFor(sv.Type(), r.cols)
+		r.plan = p
+	}
+	return p.scan(sv, r.vals)
+}
+
+// scan stores vals, in column order, into the fields of sv.
+func (p *structPlan) scan(sv reflect.Value, vals []any) error {
+	for i, idx := range p.fields {
+		col := p.cols[i]
 		if idx == nil {
-			return invalidf("ScanStruct: column %q has no field in %s (tag a field db:%q)", col, sv.Type(), col)
+			return invalidf("ScanStruct: column %q has no field in %s (tag a field db:%q)", col, p.t, col)
 		}
-		if err := assignValue(sv.FieldByIndex(idx), vals[i]); err != nil {
+		var f reflect.Value
+		if len(idx) == 1 {
+			f = sv.Field(idx[0])
+		} else {
+			f = sv.FieldByIndex(idx)
+		}
+		if err := assignValue(f, vals[i]); err != nil {
 			return columnError(col, err)
 		}
 	}
