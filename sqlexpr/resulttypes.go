@@ -51,6 +51,13 @@ func itemTypes(items []SelectItem) []types.Type {
 		switch x := it.(type) {
 		case *ColumnClause:
 			l.add(columnType(x))
+		case *TableClause: // before the interface cases: a type switch on them costs more
+			if x == nil {
+				continue // as canonFrom takes a nil table: no columns
+			}
+			for _, c := range x.columns {
+				l.add(c.typ)
+			}
 		case Expr:
 			l.add(exprType(canon(x)))
 		case FromClause:

@@ -34,11 +34,15 @@ type Rows struct {
 	plan     *structPlan    // the field mapping ScanStruct used last
 	kindType reflect.Type   // the T ScanAs read last, and its kind
 	kind     scanKind
+	inline   [2 * inlineCols]any // vals and vptrs of a narrow result, without allocations of their own
 	loaded   bool
 	meta     bool // cols is filled in
 	binKnown bool // binary is filled in
 	err      error
 }
+
+// inlineCols is the widest result whose current row is held inside Rows.
+const inlineCols = 4
 
 // newRows wraps rows read from d; typs are the result column types
 // (resultTypes), nil for none.
@@ -246,8 +250,11 @@ func (r *Rows) loadValues() error {
 		return err
 	}
 	if r.vptrs == nil || len(r.vals) != len(r.cols) {
-		r.vals = make([]any, len(r.cols))
-		r.vptrs = make([]any, len(r.vals))
+		if n := len(r.cols); n <= inlineCols && r.ptrs == nil {
+			r.vals, r.vptrs = r.inline[:n:n], r.inline[inlineCols:inlineCols+n]
+		} else {
+			r.vals, r.vptrs = make([]any, n), make([]any, n)
+		}
 		for i := range r.vals {
 			r.vptrs[i] = &r.vals[i]
 		}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -214,6 +215,7 @@ func columnError(col string, err error) error {
 type structFields struct {
 	byTag  map[string][]int
 	byName map[string][]int // lower-cased field names
+	last   atomic.Pointer[structPlan] // the plan used last, checked first
 }
 
 var fieldCache sync.Map // reflect.Type → *structFields
@@ -307,6 +309,10 @@ var (
 
 // planFor returns the plan of struct type t for the columns cols.
 func planFor(t reflect.Type, cols []string) *structPlan {
+	fields := fieldsOf(t)
+	if p := fields.last.Load(); p != nil && slices.Equal(p.cols, cols) {
+		return p // the common case: one column list per struct type
+	}
 	var h maphash.Hash
 	h.SetSeed(planSeed)
 	for _, c := range cols {
@@ -318,9 +324,9 @@ func planFor(t reflect.Type, cols []string) *structPlan {
 	p := plans.m[k]
 	plans.mu.RUnlock()
 	if p != nil && slices.Equal(p.cols, cols) {
+		fields.last.Store(p)
 		return p
 	}
-	fields := fieldsOf(t)
 	p = &structPlan{t: t, cols: slices.Clone(cols), fields: make([][]int, len(cols))}
 	for i, col := range cols {
 		p.fields[i] = fields.lookup(col)
@@ -331,6 +337,7 @@ func planFor(t reflect.Type, cols []string) *structPlan {
 	}
 	plans.m[k] = p // a hash collision replaces the other plan, which is then rebuilt when used
 	plans.mu.Unlock()
+	fields.last.Store(p)
 	return p
 }
 
