@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -287,6 +288,105 @@ type structPlan struct {
 	t      reflect.Type
 	cols   []string // the plan's own copy
 	fields [][]int  // each column's field index path; nil: no field
+	// For scanFast: each column's field offset in the struct and its
+	// type when it is one a driver value is stored in as it is; fast
+	// when every column has one.
+	offs  []uintptr
+	kinds []fastKind
+	fast  bool
+}
+
+// fastKind is a field type that a driver value of exactly that type is
+// stored into by assignment (what assignValue does through reflection).
+type fastKind uint8
+
+const (
+	fastNone fastKind = iota
+	fastInt64
+	fastString
+	fastFloat64
+	fastBool
+	fastTime
+	fastBytes
+)
+
+var fastKinds = map[reflect.Type]fastKind{
+	reflect.TypeFor[int64]():     fastInt64,
+	reflect.TypeFor[string]():    fastString,
+	reflect.TypeFor[float64]():   fastFloat64,
+	reflect.TypeFor[bool]():      fastBool,
+	reflect.TypeFor[time.Time](): fastTime,
+	reflect.TypeFor[[]byte]():    fastBytes,
+}
+
+// fill works out the fast path of p.
+func (p *structPlan) fill() {
+	p.offs, p.kinds, p.fast = make([]uintptr, len(p.cols)), make([]fastKind, len(p.cols)), true
+	for i, idx := range p.fields {
+		if idx == nil {
+			p.fast = false
+			continue
+		}
+		t := p.t
+		var off uintptr
+		for _, j := range idx { // embedded structs are values (pointers are not followed), so offsets add up
+			f := t.Field(j)
+			off += f.Offset
+			t = f.Type
+		}
+		p.offs[i], p.kinds[i] = off, fastKinds[t]
+		if p.kinds[i] == fastNone {
+			p.fast = false
+		}
+	}
+}
+
+// scanFast stores vals into the struct of p's type at base when each
+// value has exactly its field's type, and reports whether it did; it
+// writes nothing otherwise, so the caller can take the general path.
+// base does not escape: a struct on the caller's stack stays there.
+func (p *structPlan) scanFast(base unsafe.Pointer, vals []any) bool {
+	if !p.fast || len(vals) != len(p.kinds) {
+		return false
+	}
+	for i, v := range vals {
+		var ok bool
+		switch p.kinds[i] {
+		case fastInt64:
+			_, ok = v.(int64)
+		case fastString:
+			_, ok = v.(string)
+		case fastFloat64:
+			_, ok = v.(float64)
+		case fastBool:
+			_, ok = v.(bool)
+		case fastTime:
+			_, ok = v.(time.Time)
+		case fastBytes:
+			_, ok = v.([]byte)
+		}
+		if !ok {
+			return false
+		}
+	}
+	for i, v := range vals {
+		f := unsafe.Add(base, p.offs[i])
+		switch p.kinds[i] {
+		case fastInt64:
+			*(*int64)(f) = v.(int64)
+		case fastString:
+			*(*string)(f) = v.(string)
+		case fastFloat64:
+			*(*float64)(f) = v.(float64)
+		case fastBool:
+			*(*bool)(f) = v.(bool)
+		case fastTime:
+			*(*time.Time)(f) = v.(time.Time)
+		case fastBytes:
+			*(*[]byte)(f) = v.([]byte)
+		}
+	}
+	return true
 }
 
 // planCacheSize bounds the shared plans: programs scan a handful of
@@ -331,6 +431,7 @@ func planFor(t reflect.Type, cols []string) *structPlan {
 	for i, col := range cols {
 		p.fields[i] = fields.lookup(col)
 	}
+	p.fill()
 	plans.mu.Lock()
 	if plans.m == nil || len(plans.m) >= planCacheSize {
 		plans.m = make(map[planKey]*structPlan)
@@ -364,12 +465,22 @@ func (r *Rows) scanStruct(dst any) error {
 	if err != nil {
 		return err
 	}
-	p := r.plan
-	if p == nil || p.t != sv.Type() {
-		p = planFor(sv.Type(), r.cols)
-		r.plan = p
+	p := r.planOf(sv.Type())
+	if p.scanFast(sv.Addr().UnsafePointer(), r.vals) {
+		return nil
 	}
 	return p.scan(sv, r.vals)
+}
+
+// planOf returns the plan of struct type t for r's columns, kept on r
+// for its next rows.
+func (r *Rows) planOf(t reflect.Type) *structPlan {
+	p := r.plan
+	if p == nil || p.t != t {
+		p = planFor(t, r.cols)
+		r.plan = p
+	}
+	return p
 }
 
 // scan stores vals, in column order, into the fields of sv.
