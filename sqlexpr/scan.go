@@ -215,7 +215,7 @@ func columnError(col string, err error) error {
 // structFields maps lower-cased column names to field index paths.
 type structFields struct {
 	byTag  map[string][]int
-	byName map[string][]int // lower-cased field names
+	byName map[string][]int           // lower-cased field names
 	last   atomic.Pointer[structPlan] // the plan used last, checked first
 }
 
