@@ -42,7 +42,7 @@ type Rows struct {
 }
 
 // inlineCols is the widest result whose current row is held inside Rows.
-const inlineCols = 4
+const inlineCols = 8
 
 // newRows wraps rows read from d; typs are the result column types
 // (resultTypes), nil for none.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 )
 
 type rfPlanRow struct {
@@ -70,5 +71,44 @@ func TestScanFastWritesAllOrNothing(t *testing.T) {
 	}
 	if p.scanFast(reflect.ValueOf(&v).UnsafePointer(), []any{int64(1), nil, int64(3)}) {
 		t.Error("scanFast stored NULL into a string field")
+	}
+}
+
+// TestScanFastAsReflection: whenever scanFast takes values, it stores
+// what the reflective path (structPlan.scan, assignValue) stores.
+func TestScanFastAsReflection(t *testing.T) {
+	type row struct {
+		N  int64
+		S  string
+		F  float64
+		B  bool
+		T  time.Time
+		Bs []byte
+	}
+	p := planFor(reflect.TypeFor[row](), []string{"n", "s", "f", "b", "t", "bs"})
+	at := time.Date(2026, 12, 3, 14, 0, 0, 0, time.UTC)
+	for i, vals := range [][]any{
+		{int64(7), "x", 1.5, true, at, []byte{1}},
+		{int64(-1), []byte("text"), 0.0, int64(0), at, []byte{}},
+		{int64(0), "", -2.5, int64(3), time.Time{}, []byte(nil)},
+		{int64(1), "y", 1.0, false, at, nil},        // NULL bytes: reflective only
+		{"1", "y", 1.0, false, at, []byte{}},        // text for an integer: reflective only
+		{int64(1), "y", float32(1), false, at, nil}, // another float: reflective only
+	} {
+		var fast, slow row
+		took := p.scanFast(reflect.ValueOf(&fast).UnsafePointer(), vals)
+		if took != (i < 3) {
+			t.Errorf("%v: scanFast took them: %v, want %v", vals, took, i < 3)
+		}
+		err := p.scan(reflect.ValueOf(&slow).Elem(), vals)
+		if !took {
+			if !reflect.DeepEqual(fast, row{}) {
+				t.Errorf("%v: scanFast gave up after writing %+v", vals, fast)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(fast, slow) {
+			t.Errorf("%v: scanFast stored %+v, the reflective path %+v, %v", vals, fast, slow, err)
+		}
 	}
 }

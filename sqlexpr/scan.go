@@ -342,7 +342,9 @@ func (p *structPlan) fill() {
 }
 
 // scanFast stores vals into the struct of p's type at base when each
-// value has exactly its field's type, and reports whether it did; it
+// value has exactly its field's type (or is text as []byte for a
+// string, an integer for a bool: the conversions assignValue makes for
+// them), and reports whether it did; it
 // writes nothing otherwise, so the caller can take the general path.
 // base does not escape: a struct on the caller's stack stays there.
 func (p *structPlan) scanFast(base unsafe.Pointer, vals []any) bool {
@@ -355,11 +357,17 @@ func (p *structPlan) scanFast(base unsafe.Pointer, vals []any) bool {
 		case fastInt64:
 			_, ok = v.(int64)
 		case fastString:
-			_, ok = v.(string)
+			switch v.(type) {
+			case string, []byte: // MySQL's text
+				ok = true
+			}
 		case fastFloat64:
 			_, ok = v.(float64)
 		case fastBool:
-			_, ok = v.(bool)
+			switch v.(type) {
+			case bool, int64: // SQLite's and MySQL's booleans
+				ok = true
+			}
 		case fastTime:
 			_, ok = v.(time.Time)
 		case fastBytes:
@@ -375,11 +383,19 @@ func (p *structPlan) scanFast(base unsafe.Pointer, vals []any) bool {
 		case fastInt64:
 			*(*int64)(f) = v.(int64)
 		case fastString:
-			*(*string)(f) = v.(string)
+			if b, ok := v.([]byte); ok {
+				*(*string)(f) = string(b) // a copy, as assignValue makes
+			} else {
+				*(*string)(f) = v.(string)
+			}
 		case fastFloat64:
 			*(*float64)(f) = v.(float64)
 		case fastBool:
-			*(*bool)(f) = v.(bool)
+			if n, ok := v.(int64); ok {
+				*(*bool)(f) = n != 0 // as convertNumber stores a number in a bool
+			} else {
+				*(*bool)(f) = v.(bool)
+			}
 		case fastTime:
 			*(*time.Time)(f) = v.(time.Time)
 		case fastBytes:
