@@ -2,6 +2,7 @@ package sqlexpr
 
 import (
 	"encoding/binary"
+	"slices"
 	"sync/atomic"
 	"unsafe"
 
@@ -568,6 +569,9 @@ func (c *shaper) shapeIn(x *InExpr) bool {
 	if !c.shapeExpr(x.left) {
 		return false
 	}
+	if plain {
+		c.reserve(len(values))
+	}
 	for i := range values {
 		if plain {
 			c.arg(values[i].x)
@@ -669,6 +673,19 @@ func (c *shaper) arg(v any) {
 	}
 	c.args[c.nargs] = v
 	c.nargs++
+}
+
+// reserve makes room for n more values in one allocation when they do
+// not fit in c.args: a long IN list would otherwise grow c.long by
+// doubling, an allocation and a copy each time. A few more are kept for
+// the values after the list (a LIMIT, other conditions).
+func (c *shaper) reserve(n int) {
+	switch {
+	case c.long != nil:
+		c.long = slices.Grow(c.long, n+4)
+	case c.nargs+n > len(c.args):
+		c.long = append(make([]any, 0, c.nargs+n+4), c.args[:c.nargs]...)
+	}
 }
 
 // put8 writes one word.
