@@ -1,8 +1,10 @@
 package sqlexpr_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -190,4 +192,104 @@ func TestRowsFastConcurrent(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestRowsFastDriverBytes: from the second row on, MySQL's text and
+// bytes reach the result's values without database/sql's copy
+// (rows.go, loadRaw); everything kept — struct fields, Get's values,
+// rows — must still be a copy of its own, unchanged as later rows
+// reuse the driver's buffer. Checked against database/sql's own Scan.
+func TestRowsFastDriverBytes(t *testing.T) {
+	forEachServer(t, func(t *testing.T, s server) {
+		ctx := context.Background()
+		tbl := sqlexpr.NewTable(uniqueName("rfb"), "id", "name", "score", "data", "note")
+		createTable(t, s, tbl.Name(), rfDDL)
+		const n = 200
+		rows := make([]sqlexpr.Params, n)
+		for i := range rows {
+			rows[i] = sqlexpr.Params{"id": i + 1, "name": fmt.Sprintf("name-%d-%s", i, strings.Repeat("x", i%7)),
+				"score": float64(i), "data": []byte(fmt.Sprintf("data-%d", i)), "note": fmt.Sprint("note ", i)}
+		}
+		if _, err := sqlexpr.Execute(ctx, s.db, sqlexpr.Insert(tbl), rows...); err != nil {
+			t.Fatal(err)
+		}
+		type rec struct {
+			ID   int64
+			Name string
+			Data []byte
+			Note *string
+		}
+		// The reference: database/sql scanning into the fields.
+		stmt := sqlexpr.Select(tbl.C("id"), tbl.C("name"), tbl.C("data"), tbl.C("note")).Where(tbl.C("id").Gt(0)).OrderBy(tbl.C("id"))
+		text, args, err := sqlexpr.Compile(stmt, s.d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, err := s.db.QueryContext(ctx, text, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []rec
+		for plain.Next() {
+			var r rec
+			if err := plain.Scan(&r.ID, &r.Name, &r.Data, &r.Note); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, r)
+		}
+		if err := plain.Close(); err != nil || len(want) != n {
+			t.Fatal(len(want), err)
+		}
+
+		got, err := sqlexpr.All[rec](ctx, s.db, stmt)
+		if diff := cmp.Diff(want, got); diff != "" || err != nil {
+			t.Errorf("All[rec] = %v (-want +got):\n%s", err, diff)
+		}
+		ptrs, err := sqlexpr.All[*rec](ctx, s.db, stmt)
+		if err != nil || len(ptrs) != n || cmp.Diff(want[n-1], *ptrs[n-1]) != "" || cmp.Diff(want[1], *ptrs[1]) != "" {
+			t.Errorf("All[*rec]: %v", err)
+		}
+		var scanned []rec
+		if err := must(sqlexpr.Query(ctx, s.db, stmt)).ScanAll(&scanned); err != nil || cmp.Diff(want, scanned) != "" {
+			t.Errorf("ScanAll: %v, %s", err, cmp.Diff(want, scanned))
+		}
+		all, err := must(sqlexpr.Query(ctx, s.db, stmt)).All()
+		if err != nil || len(all) != n {
+			t.Fatal(len(all), err)
+		}
+		for i, row := range all {
+			if row.Get("name") != want[i].Name || !bytes.Equal(row.Get("data").([]byte), want[i].Data) {
+				t.Fatalf("All()[%d] = %v, want %+v", i, row.Values(), want[i])
+			}
+		}
+		// Mixed: a struct, then Get and Map of the same row, values kept
+		// across rows.
+		r := must(sqlexpr.Query(ctx, s.db, stmt))
+		defer r.Close()
+		var kept [][]byte
+		var maps []map[string]any
+		for i := 0; r.Next(); i++ {
+			var v rec
+			if err := r.ScanStruct(&v); err != nil || cmp.Diff(want[i], v) != "" {
+				t.Fatalf("row %d: ScanStruct = %+v, %v", i, v, err)
+			}
+			kept = append(kept, r.Get("data").([]byte))
+			maps = append(maps, r.Map())
+		}
+		if err := r.Err(); err != nil {
+			t.Fatal(err)
+		}
+		for i := range want {
+			if !bytes.Equal(kept[i], want[i].Data) || maps[i]["name"] != want[i].Name || !bytes.Equal(maps[i]["data"].([]byte), want[i].Data) {
+				t.Fatalf("row %d kept %q / %v, want %+v", i, kept[i], maps[i], want[i])
+			}
+		}
+	})
+}
+
+func must(r *sqlexpr.Rows, err error) *sqlexpr.Rows {
+	if err != nil {
+		panic(err)
+	}
+	return r
 }
