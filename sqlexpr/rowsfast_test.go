@@ -204,7 +204,7 @@ func TestRowsFastDriverBytes(t *testing.T) {
 		ctx := context.Background()
 		tbl := sqlexpr.NewTable(uniqueName("rfb"), "id", "name", "score", "data", "note")
 		createTable(t, s, tbl.Name(), rfDDL)
-		const n = 200
+		const n = 2000
 		rows := make([]sqlexpr.Params, n)
 		for i := range rows {
 			rows[i] = sqlexpr.Params{"id": i + 1, "name": fmt.Sprintf("name-%d-%s", i, strings.Repeat("x", i%7)),
