@@ -27,7 +27,7 @@ func ExampleEngine() {
 	_, _ = eng.ExecContext(ctx, "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)")
 	users := sqlexpr.NewTable("users", "id", "name")
 	_, _ = eng.Execute(ctx, sqlexpr.Insert(users).Values(sqlexpr.Values{"name": "ada"}))
-	name, _ := eng.QueryRow(ctx, sqlexpr.Select(users.C("name"))).Get("name"), error(nil)
+	name := eng.QueryRow(ctx, sqlexpr.Select(users.C("name"))).Get("name")
 	fmt.Println(eng.Dialect().Name, eng.URL(), name)
 	// Output:
 	// sqlite sqlite:// ada
@@ -460,7 +460,7 @@ func ExampleTxEvent() {
 type txKinds struct{ kinds *[]string }
 
 func (txKinds) BeforeExecute(ctx context.Context, _ *alchemy.Execution) context.Context { return ctx }
-func (txKinds) AfterExecute(context.Context, *alchemy.Execution)                       {}
+func (txKinds) AfterExecute(context.Context, *alchemy.Execution)                        {}
 func (t txKinds) TxEvent(_ context.Context, ev alchemy.TxEvent) {
 	*t.kinds = append(*t.kinds, ev.Kind.String())
 }
