@@ -110,8 +110,7 @@ func ExampleDriver() {
 		panic(err)
 	}
 	defer db.Close()
-	var d *alchemy.Driver
-	d, _ = db.Driver().(*alchemy.Driver)
+	d, _ := db.Driver().(*alchemy.Driver)
 	pool, _ := alchemy.PoolOf(db)
 	fmt.Println(d != nil, pool.Config().Size)
 	// Output:
@@ -123,13 +122,13 @@ func ExampleDriver() {
 func ExampleURL() {
 	u, _ := alchemy.ParseURL("postgresql://app:s3cret@db1:5432,db2:5433/shop?target_session_attrs=read-write&pool_size=4")
 	fmt.Println(u)
-	fmt.Printf("%#v\n", u.Password != "") // %#v of the URL is masked too
+	fmt.Printf("%#v\n", *u) // %#v is masked too, so a debug dump does not leak it
 	fmt.Println(u.RenderAsString(false))
 	fmt.Println(u.Servers())
 	fmt.Println(u.DriverQuery()) // the pool keys are alchemy's, not the driver's
 	// Output:
 	// postgresql://app:***@db1:5432,db2:5433/shop?pool_size=4&target_session_attrs=read-write
-	// true
+	// alchemy.URL("postgresql://app:***@db1:5432,db2:5433/shop?pool_size=4&target_session_attrs=read-write")
 	// postgresql://app:s3cret@db1:5432,db2:5433/shop?pool_size=4&target_session_attrs=read-write
 	// [db1:5432 db2:5433]
 	// map[target_session_attrs:[read-write]]
