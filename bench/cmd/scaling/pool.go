@@ -6,8 +6,10 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/puddle/v2"
@@ -110,27 +112,35 @@ func openDatabaseSQL(conns int) (handoffPool, error) {
 // poolCell is one pool at one number of waiting goroutines, medians over
 // the rounds.
 type poolCell struct {
-	Pool        string
-	Waiters     int
-	NsPerOp     float64 // wall time per checkout and return, all goroutines together
-	P50WaitUs   float64
-	P99WaitUs   float64
-	MaxWaitUs   float64
-	FIFOWaitUs  float64 // (waiters − conns) × the measured time per checkout
-	P99OverFIFO float64
-	VsDBSQL     float64 // median of per-round NsPerOp ratios to database/sql's
+	Pool       string
+	Waiters    int
+	NsPerOp    float64 // wall time per checkout and return, all goroutines together
+	P50WaitUs  float64
+	P99WaitUs  float64
+	MaxWaitUs  float64
+	FIFOWaitUs float64 // (waiters − conns) × NsPerOp
+	// Hand-offs waited: how many other checkouts were granted while a
+	// goroutine waited. FIFO makes it waiters − conns for everyone,
+	// whatever the machine's load does to the times.
+	P50Handoffs  float64
+	P99Handoffs  float64
+	FIFOHandoffs int
+	VsDBSQL      float64 // median of per-round NsPerOp ratios to database/sql's
 }
 
 // poolRound is what one run of one cell measured.
 type poolRound struct {
-	nsPerOp, p50, p99, max time.Duration
+	nsPerOp, p50, p99, max   time.Duration
+	p50Handoffs, p99Handoffs int64
 }
 
 // handoffRound starts waiters goroutines that check a connection out of a
-// pool of conns and give it straight back, in a loop, so that nearly all
-// of them are queued at any moment: the cost measured is the hand-off
-// (queue, wake-up, grant). Each goroutine's first checkout is the
-// start-up stampede and is not counted in the waits.
+// pool of conns, yield while holding it, and give it back, in a loop, so
+// that nearly all of them are queued in the pool at any moment: the cost
+// measured is the hand-off (queue, wake-up, grant). Each goroutine's
+// first checkout is the start-up stampede and is not counted in the
+// waits. Besides the time, each wait is measured in hand-offs: the
+// checkouts granted to others meanwhile, counted on one shared counter.
 func handoffRound(ctx context.Context, open func(int) (handoffPool, error), conns, waiters, ops int) (poolRound, error) {
 	p, err := open(conns)
 	if err != nil {
@@ -151,8 +161,10 @@ func handoffRound(ctx context.Context, open func(int) (handoffPool, error), conn
 	}
 	per := max(5, ops/waiters)
 	waits := make([][]time.Duration, waiters)
+	handoffs := make([][]int64, waiters)
 	var (
 		wg       sync.WaitGroup
+		granted  atomic.Int64
 		start    = make(chan struct{})
 		errOnce  sync.Once
 		firstErr error
@@ -160,20 +172,29 @@ func handoffRound(ctx context.Context, open func(int) (handoffPool, error), conn
 	for g := range waiters {
 		wg.Go(func() {
 			mine := make([]time.Duration, 0, per-1)
+			passed := make([]int64, 0, per-1)
 			<-start
 			for i := range per {
+				before := granted.Load()
 				t0 := time.Now()
 				release, err := p.get(ctx)
 				if err != nil {
 					errOnce.Do(func() { firstErr = err })
 					return
 				}
+				d := time.Since(t0)
+				after := granted.Add(1)
 				if i > 0 {
-					mine = append(mine, time.Since(t0))
+					mine = append(mine, d)
+					passed = append(passed, after-before-1)
 				}
+				// Hold the connection across a yield, so that the other
+				// goroutines run and queue for it in the pool rather
+				// than in the scheduler's run queue.
+				runtime.Gosched()
 				release()
 			}
-			waits[g] = mine
+			waits[g], handoffs[g] = mine, passed
 		})
 	}
 	t0 := time.Now()
@@ -185,11 +206,18 @@ func handoffRound(ctx context.Context, open func(int) (handoffPool, error), conn
 	}
 	all := slices.Concat(waits...)
 	slices.Sort(all)
-	q := func(f float64) time.Duration { return all[min(len(all)-1, int(f*float64(len(all))))] }
+	ho := slices.Concat(handoffs...)
+	slices.Sort(ho)
 	return poolRound{
 		nsPerOp: elapsed / time.Duration(per*waiters),
-		p50:     q(0.50), p99: q(0.99), max: all[len(all)-1],
+		p50:     quantile(all, 0.50), p99: quantile(all, 0.99), max: all[len(all)-1],
+		p50Handoffs: quantile(ho, 0.50), p99Handoffs: quantile(ho, 0.99),
 	}, nil
+}
+
+// quantile returns the q-quantile of sorted, which is not empty.
+func quantile[T any](sorted []T, q float64) T {
+	return sorted[min(len(sorted)-1, int(q*float64(len(sorted))))]
 }
 
 // measurePool runs every pool at every waiter count, rounds times, the
@@ -213,7 +241,7 @@ func measurePool(ctx context.Context, cfg *config, progress func(string, ...any)
 		}
 		base := len(poolKinds) - 1 // database/sql
 		for i, kind := range poolKinds {
-			us := func(f func(poolRound) time.Duration) float64 {
+			medUs := func(f func(poolRound) time.Duration) float64 {
 				return median(mapRounds(rounds[i], func(p poolRound) float64 { return float64(f(p)) / 1e3 }))
 			}
 			ns := median(mapRounds(rounds[i], func(p poolRound) float64 { return float64(p.nsPerOp) }))
@@ -223,18 +251,18 @@ func measurePool(ctx context.Context, cfg *config, progress func(string, ...any)
 			}
 			c := poolCell{
 				Pool: kind.name, Waiters: n, NsPerOp: ns,
-				P50WaitUs:  us(func(p poolRound) time.Duration { return p.p50 }),
-				P99WaitUs:  us(func(p poolRound) time.Duration { return p.p99 }),
-				MaxWaitUs:  us(func(p poolRound) time.Duration { return p.max }),
-				FIFOWaitUs: float64(max(0, n-cfg.conns)) * ns / 1e3,
-				VsDBSQL:    median(ratios),
-			}
-			if c.FIFOWaitUs > 0 {
-				c.P99OverFIFO = c.P99WaitUs / c.FIFOWaitUs
+				P50WaitUs:    medUs(func(p poolRound) time.Duration { return p.p50 }),
+				P99WaitUs:    medUs(func(p poolRound) time.Duration { return p.p99 }),
+				MaxWaitUs:    medUs(func(p poolRound) time.Duration { return p.max }),
+				FIFOWaitUs:   float64(max(0, n-cfg.conns)) * ns / 1e3,
+				P50Handoffs:  median(mapRounds(rounds[i], func(p poolRound) float64 { return float64(p.p50Handoffs) })),
+				P99Handoffs:  median(mapRounds(rounds[i], func(p poolRound) float64 { return float64(p.p99Handoffs) })),
+				FIFOHandoffs: max(0, n-cfg.conns),
+				VsDBSQL:      median(ratios),
 			}
 			cells = append(cells, c)
-			progress("  %-12s %6d goroutines  %7.0f ns/op  p50 %9.1f µs  p99 %9.1f µs  FIFO %9.1f µs  %.2f× database/sql",
-				c.Pool, n, c.NsPerOp, c.P50WaitUs, c.P99WaitUs, c.FIFOWaitUs, c.VsDBSQL)
+			progress("  %-12s %6d goroutines  %7.0f ns/op (%.2f× database/sql)  wait p50 %s p99 %s, FIFO %s  hand-offs waited p50 %.0f p99 %.0f, FIFO %d",
+				c.Pool, n, c.NsPerOp, c.VsDBSQL, us(c.P50WaitUs), us(c.P99WaitUs), us(c.FIFOWaitUs), c.P50Handoffs, c.P99Handoffs, c.FIFOHandoffs)
 		}
 	}
 	return cells, nil

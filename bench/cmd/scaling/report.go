@@ -96,34 +96,45 @@ func (r *report) write(stdout io.Writer) error {
 
 func (r *report) writePool(md *bytes.Buffer) error {
 	fmt.Fprintf(md, "\n## QueuePool hand-off against waiting goroutines\n\n")
-	fmt.Fprintf(md, "%d connections, no-op connections, every goroutine checking out and giving back at once in a loop, so nearly all wait; ns/op is wall time per hand-off over all goroutines. FIFO predicts every wait ≈ (goroutines − connections) × ns/op.\n\n", r.cfg.conns)
-	fmt.Fprintf(md, "| pool | goroutines | ns/op | × database/sql | p50 wait | p99 wait | FIFO prediction | p99 ÷ FIFO | max wait |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(md, "%d no-op connections; every goroutine checks one out, yields while holding it (so the others queue in the pool, not in the scheduler) and gives it back, in a loop. ns/op is wall time per checkout over all goroutines. FIFO predicts each wait ≈ (goroutines − connections) hand-offs, that is (goroutines − connections) × ns/op. *Hand-offs waited* counts the checkouts granted to others during a wait: it does not depend on the machine's load, so it shows the queue's order even where the times carry the stalls of a shared machine.\n\n", r.cfg.conns)
+	fmt.Fprintf(md, "| pool | goroutines | ns/op | × database/sql | p50 wait | p99 wait | FIFO wait | max wait | hand-offs waited p50 | p99 | FIFO |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, c := range r.pool {
-		fmt.Fprintf(md, "| %s | %d | %.0f | %.2f | %s | %s | %s | %.2f | %s |\n", c.Pool, c.Waiters, c.NsPerOp, c.VsDBSQL,
-			us(c.P50WaitUs), us(c.P99WaitUs), us(c.FIFOWaitUs), c.P99OverFIFO, us(c.MaxWaitUs))
+		fmt.Fprintf(md, "| %s | %d | %.0f | %.2f | %s | %s | %s | %s | %.0f | %.0f | %d |\n", c.Pool, c.Waiters, c.NsPerOp, c.VsDBSQL,
+			us(c.P50WaitUs), us(c.P99WaitUs), us(c.FIFOWaitUs), us(c.MaxWaitUs), c.P50Handoffs, c.P99Handoffs, c.FIFOHandoffs)
 	}
 	fmt.Fprintf(md, "\n![QueuePool hand-off](%s)\n", filePool)
-	var cost, wait []series
+	var cost, wait, order []series
 	for i, kind := range poolKinds {
 		clr := []color.Color{blue, green, orange}[i%3]
-		var ns, p99, fifo plotter.XYs
+		var ns, p99, fifo, ho plotter.XYs
 		for _, c := range r.pool {
 			if c.Pool != kind.name {
 				continue
 			}
-			ns = append(ns, plotter.XY{X: float64(c.Waiters), Y: c.NsPerOp})
-			p99 = append(p99, plotter.XY{X: float64(c.Waiters), Y: c.P99WaitUs})
-			fifo = append(fifo, plotter.XY{X: float64(c.Waiters), Y: c.FIFOWaitUs})
+			x := float64(c.Waiters)
+			ns = append(ns, plotter.XY{X: x, Y: c.NsPerOp})
+			p99 = append(p99, plotter.XY{X: x, Y: c.P99WaitUs})
+			fifo = append(fifo, plotter.XY{X: x, Y: c.FIFOWaitUs})
+			ho = append(ho, plotter.XY{X: x, Y: c.P99Handoffs})
 		}
 		cost = append(cost, series{label: kind.name, color: clr, pts: ns})
 		wait = append(wait, series{label: kind.name + " p99", color: clr, pts: p99},
 			series{label: kind.name + " FIFO prediction", color: clr, dashed: true, pts: fifo})
+		order = append(order, series{label: kind.name + " p99", color: clr, pts: ho})
 	}
+	var fifoHO plotter.XYs
+	for _, c := range r.pool {
+		if c.Pool == poolKinds[0].name {
+			fifoHO = append(fifoHO, plotter.XY{X: float64(c.Waiters), Y: float64(c.FIFOHandoffs)})
+		}
+	}
+	order = append(order, series{label: "FIFO: goroutines − connections", color: grey, dashed: true, pts: fifoHO})
 	return writeFigure(filepath.Join(r.cfg.out, filePool),
-		fmt.Sprintf("Pool hand-off, %d no-op connections: cost per checkout and p99 wait against waiting goroutines", r.cfg.conns),
+		fmt.Sprintf("Pool hand-off, %d no-op connections, against the number of goroutines waiting", r.cfg.conns),
 		[]panelSpec{
 			{title: "cost per checkout", xLabel: "goroutines", yLabel: "ns/op", logX: true, series: cost},
 			{title: "p99 wait (dashed: FIFO prediction)", xLabel: "goroutines", yLabel: "µs", logX: true, logY: true, series: wait},
+			{title: "p99 hand-offs waited (dashed: FIFO)", xLabel: "goroutines", yLabel: "checkouts granted to others", logX: true, logY: true, series: order},
 		})
 }
 

@@ -51,7 +51,7 @@ func TestRunTiny(t *testing.T) {
 		t.Fatalf("cells: %d pool, %d compile, %d createall", len(got.Pool), len(got.Compile), len(got.CreateAll))
 	}
 	for _, c := range got.Pool {
-		if c.NsPerOp <= 0 || c.P99WaitUs < c.P50WaitUs || c.MaxWaitUs < c.P99WaitUs || c.FIFOWaitUs <= 0 {
+		if c.NsPerOp <= 0 || c.P99WaitUs < c.P50WaitUs || c.MaxWaitUs < c.P99WaitUs || c.FIFOWaitUs <= 0 || c.P99Handoffs < c.P50Handoffs || c.FIFOHandoffs != c.Waiters-2 {
 			t.Errorf("implausible pool cell %+v", c)
 		}
 	}
