@@ -124,9 +124,8 @@ func openPostgresSchema(ctx context.Context, base string) (*sql.DB, func() error
 		if db != nil {
 			db.Close()
 		}
-		_, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+name+" CASCADE")
-		admin.Close()
-		return err
+		defer admin.Close()
+		return dropPostgresSchema(context.Background(), admin, name)
 	}
 	u, err := withQuery(base, "", url.Values{"search_path": {name}})
 	if err == nil {
@@ -137,6 +136,32 @@ func openPostgresSchema(ctx context.Context, base string) (*sql.DB, func() error
 		return nil, nil, err
 	}
 	return db, cleanup, nil
+}
+
+// dropPostgresSchema drops the tables left in schema 100 at a time, each
+// batch its own transaction, then the schema: one DROP SCHEMA … CASCADE
+// of a thousand tables takes a lock per table and index in one
+// transaction and runs out of the server's lock table
+// (max_locks_per_transaction) as DropAll itself can.
+func dropPostgresSchema(ctx context.Context, admin *sql.DB, schema string) error {
+	for {
+		var list sql.NullString
+		err := admin.QueryRowContext(ctx, `SELECT string_agg(format('%I.%I', schemaname, tablename), ', ')
+			FROM (SELECT schemaname, tablename FROM pg_tables WHERE schemaname = $1 LIMIT 100) t`, schema).Scan(&list)
+		if err != nil {
+			return fmt.Errorf("listing the tables left in %s: %w", schema, err)
+		}
+		if !list.Valid || list.String == "" {
+			break
+		}
+		if _, err := admin.ExecContext(ctx, "DROP TABLE "+list.String+" CASCADE"); err != nil {
+			return fmt.Errorf("dropping tables of %s: %w", schema, err)
+		}
+	}
+	if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+		return fmt.Errorf("dropping schema %s: %w", schema, err)
+	}
+	return nil
 }
 
 // openMySQLDatabase creates a database of its own on the server; the
@@ -183,6 +208,7 @@ type ddlCell struct {
 	FloorDropMs  float64
 	DropRatio    float64
 	SchemaShapes string // foreign keys and indexes, for the table
+	Error        string `json:",omitempty"` // why the cell could not be measured
 }
 
 // execScript sends script as one statement in one transaction (the
@@ -245,8 +271,16 @@ func measureCreateAll(ctx context.Context, cfg *config, progress func(string, ..
 	for _, srv := range ddlServers(cfg) {
 		for _, n := range cfg.tables {
 			cell, err := measureDDLCell(ctx, cfg, srv, n)
+			if ctx.Err() != nil {
+				return cells, ctx.Err() // what was measured is still reported
+			}
 			if err != nil {
-				return nil, fmt.Errorf("%s, %d tables: %w", srv.name, n, err)
+				// A server limit (PostgreSQL's lock table, say) is a
+				// result to report, not the end of the run; a larger
+				// schema on the same server would hit it again.
+				progress("  %-10s %5d tables  failed: %v", srv.name, n, err)
+				cells = append(cells, ddlCell{Server: srv.name, Tables: n, Error: err.Error()})
+				break
 			}
 			cells = append(cells, cell)
 			progress("  %-10s %5d tables  CreateAll %8.1f ms  floor %8.1f ms  %.3f×  (DropAll %.3f×)",
@@ -256,13 +290,17 @@ func measureCreateAll(ctx context.Context, cfg *config, progress func(string, ..
 	return cells, nil
 }
 
-func measureDDLCell(ctx context.Context, cfg *config, srv ddlServer, n int) (ddlCell, error) {
+func measureDDLCell(ctx context.Context, cfg *config, srv ddlServer, n int) (_ ddlCell, err error) {
 	md := scalingSchema(n)
 	db, cleanup, err := srv.open(ctx)
 	if err != nil {
 		return ddlCell{}, err
 	}
-	defer cleanup()
+	defer func() {
+		if cerr := cleanup(); cerr != nil && err == nil {
+			err = fmt.Errorf("clean up: %w", cerr)
+		}
+	}()
 	d, err := dialects.Of(ctx, db)
 	if err != nil {
 		return ddlCell{}, err

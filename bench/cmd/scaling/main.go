@@ -177,8 +177,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if cfg.only["createall"] {
 		progress("createall: %v tables, %d rounds", cfg.tables, cfg.ddlRounds)
 		if rep.ddl, err = measureCreateAll(ctx, cfg, progress); err != nil {
-			fmt.Fprintf(stderr, "scaling: createall: %v\n", err)
-			return 1
+			if ctx.Err() == nil {
+				fmt.Fprintf(stderr, "scaling: createall: %v\n", err)
+				return 1
+			}
+			rep.interrupted = true
+			fmt.Fprintln(stderr, "scaling: interrupted during createall; the report has the sizes measured before")
 		}
 	}
 	if err := rep.write(stdout); err != nil {

@@ -22,6 +22,8 @@ type report struct {
 	pool    []poolCell
 	compile []compileCell
 	ddl     []ddlCell
+	// interrupted: Ctrl-C or SIGTERM ended createall early.
+	interrupted bool
 }
 
 // Files the report writes into cfg.out.
@@ -71,6 +73,9 @@ func (r *report) write(stdout io.Writer) error {
 	if len(r.ddl) > 0 {
 		if err := r.writeDDL(&md); err != nil {
 			return err
+		}
+		if r.interrupted {
+			fmt.Fprintf(&md, "\nThe run was interrupted: the larger schemas were not measured.\n")
 		}
 	}
 	if err := os.WriteFile(filepath.Join(r.cfg.out, fileMarkdown), md.Bytes(), 0o644); err != nil {
@@ -188,6 +193,10 @@ func (r *report) writeDDL(md *bytes.Buffer) error {
 	fmt.Fprintf(md, "CreateAll (checkfirst on, one transaction where the database has transactional DDL) of a schema of n tables with 2–4 foreign keys each, against the floor: the same DDL (CreateAllSQL) sent as one script in one transaction. Target: CreateAll ≤ 1.05× the floor. Each round starts from an empty database and alternates which goes first.\n\n")
 	fmt.Fprintf(md, "| database | tables | schema | statements | CreateAll | floor | CreateAll ÷ floor | DropAll ÷ floor |\n|---|---:|---|---:|---:|---:|---:|---:|\n")
 	for _, c := range r.ddl {
+		if c.Error != "" {
+			fmt.Fprintf(md, "| %s | %d | not measured: %s | | | | | |\n", c.Server, c.Tables, strings.ReplaceAll(c.Error, "|", "\\|"))
+			continue
+		}
 		fmt.Fprintf(md, "| %s | %d | %s | %d | %.0f ms | %.0f ms | %.3f | %.3f |\n", c.Server, c.Tables, c.SchemaShapes, c.Statements,
 			c.CreateMs, c.FloorMs, c.CreateRatio, c.DropRatio)
 	}
@@ -203,7 +212,7 @@ func (r *report) writeDDL(md *bytes.Buffer) error {
 		col := []color.Color{blue, orange, green}[i%3]
 		var cr, fl, rt plotter.XYs
 		for _, c := range r.ddl {
-			if c.Server == srv {
+			if c.Server == srv && c.Error == "" {
 				cr = append(cr, plotter.XY{X: float64(c.Tables), Y: c.CreateMs})
 				fl = append(fl, plotter.XY{X: float64(c.Tables), Y: c.FloorMs})
 				rt = append(rt, plotter.XY{X: float64(c.Tables), Y: c.CreateRatio})

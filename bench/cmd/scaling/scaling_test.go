@@ -126,3 +126,32 @@ func TestFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCreateAllServersTiny runs the createall measurement with a tiny
+// schema on the servers whose variables are set, and checks that each
+// cell was measured and cleaned up (a failed clean-up is the cell's
+// error).
+func TestCreateAllServersTiny(t *testing.T) {
+	pg, my := os.Getenv("ALCHEMY_TEST_POSTGRES_URL"), os.Getenv("ALCHEMY_TEST_MYSQL_URL")
+	if pg == "" && my == "" {
+		t.Skip("set ALCHEMY_TEST_POSTGRES_URL and/or ALCHEMY_TEST_MYSQL_URL (for example postgresql://postgres@127.0.0.1:5432/test, mysql://root@127.0.0.1:3306/test) to run against the servers")
+	}
+	ctx := context.Background()
+	cfg := &config{tables: []int{4}, ddlRounds: 1, postgresURL: pg, mysqlURL: my}
+	cells, err := measureCreateAll(ctx, cfg, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 1
+	if pg != "" && my != "" {
+		want = 2
+	}
+	if len(cells) != want+1 { // SQLite too
+		t.Fatalf("%d cells: %+v", len(cells), cells)
+	}
+	for _, c := range cells {
+		if c.Error != "" || c.Statements < 4 || c.CreateMs <= 0 {
+			t.Errorf("cell %+v", c)
+		}
+	}
+}
