@@ -34,6 +34,13 @@ func observeCases() []struct {
 	}
 }
 
+// observeDrivers: the no-op driver (the statement costs nothing) and an
+// in-memory SQLite database.
+var observeDrivers = []struct{ name, url string }{
+	{"noop", "sqlite+noop://"},
+	{"sqlite-memory", "sqlite://"},
+}
+
 // BenchmarkScalingObserveOff: db.ExecContext through the drop-in with
 // logging configured but off and a tracer that does nothing, against
 // the drop-in with nothing attached, on the no-op driver (the harshest
@@ -42,10 +49,10 @@ func observeCases() []struct {
 //
 //	go test . -run '^$' -bench ScalingObserveOff -benchmem
 func BenchmarkScalingObserveOff(b *testing.B) {
-	for _, url := range []string{"sqlite+noop://", "sqlite://"} {
+	for _, drv := range observeDrivers {
 		for _, c := range observeCases() {
-			b.Run("url="+url+"/"+c.name, func(b *testing.B) {
-				db := openObserved(b, url, c.opts)
+			b.Run("driver="+drv.name+"/"+c.name, func(b *testing.B) {
+				db := openObserved(b, drv.url, c.opts)
 				ctx := context.Background()
 				b.ReportAllocs()
 				for b.Loop() {
@@ -79,11 +86,11 @@ func TestScalingObserveRatios(t *testing.T) {
 		t.Skip("set ALCHEMY_BENCH_RATIOS=1 to measure the hooks/logging-off ratios")
 	}
 	ctx := context.Background()
-	for _, url := range []string{"sqlite+noop://", "sqlite://"} {
+	for _, drv := range observeDrivers {
 		cases := observeCases()
 		dbs := make([]*sql.DB, len(cases))
 		for i, c := range cases {
-			dbs[i] = openObserved(t, url, c.opts)
+			dbs[i] = openObserved(t, drv.url, c.opts)
 		}
 		burst := func(db *sql.DB, iters int) float64 {
 			start := time.Now()
@@ -116,6 +123,6 @@ func TestScalingObserveRatios(t *testing.T) {
 			slices.Sort(ratios[i])
 			line += "  " + cases[i].name + fmt.Sprintf(" %.3f×", ratios[i][rounds/2])
 		}
-		t.Logf("%-15s plain %6.0f ns/op%s", url, base[rounds/2], line)
+		t.Logf("%-13s plain %6.0f ns/op%s", drv.name, base[rounds/2], line)
 	}
 }
