@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"image/color"
+	"math"
 	"os"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -40,7 +42,7 @@ var (
 // writeFigure draws the panels side by side under a title, as a PNG.
 func writeFigure(path, title string, panels []panelSpec) error {
 	const titleH = 30
-	w, h := vg.Inch*5.5*vg.Length(len(panels)), vg.Inch*4.2
+	w, h := vg.Inch*5.5*vg.Length(len(panels)), vg.Inch*4.6
 	img := vgimg.NewWith(vgimg.UseWH(w, h+vg.Points(titleH)), vgimg.UseDPI(96))
 	dc := draw.New(img)
 	dc.SetColor(color.White)
@@ -80,10 +82,10 @@ func buildPanel(ps panelSpec) (*plot.Plot, error) {
 	p.Title.Text = ps.title
 	p.X.Label.Text, p.Y.Label.Text = ps.xLabel, ps.yLabel
 	if ps.logX {
-		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, logTicks{}
 	}
 	if ps.logY {
-		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, logTicks{}
 	} else {
 		p.Y.Min = 0
 	}
@@ -125,4 +127,29 @@ func buildPanel(ps panelSpec) (*plot.Plot, error) {
 		p.Legend.Add(s.label, lp, sc)
 	}
 	return p, nil
+}
+
+// logTicks labels a log axis at 1, 2 and 5 × 10^k, so that a range
+// narrower than a decade still has labels (plot.LogTicks labels only
+// powers of ten).
+type logTicks struct{}
+
+func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	if lo <= 0 || hi <= lo {
+		return plot.DefaultTicks{}.Ticks(lo, hi)
+	}
+	for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
+		for _, m := range []float64{1, 2, 5} {
+			v := m * math.Pow(10, e)
+			if v < lo*0.999 || v > hi*1.001 {
+				continue
+			}
+			ts = append(ts, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', -1, 64)})
+		}
+	}
+	if len(ts) < 2 {
+		return plot.DefaultTicks{}.Ticks(lo, hi)
+	}
+	return ts
 }
