@@ -116,6 +116,14 @@ func buildPanel(ps panelSpec) (*plot.Plot, error) {
 			lp.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
 			p.Add(lp)
 			p.Legend.Add(s.label, lp)
+			if len(pts) == 1 { // a line of one point is invisible: mark it
+				sc, err := plotter.NewScatter(pts)
+				if err != nil {
+					return nil, err
+				}
+				sc.Color, sc.Shape, sc.Radius = s.color, draw.CrossGlyph{}, vg.Points(3)
+				p.Add(sc)
+			}
 			continue
 		}
 		sc, err := plotter.NewScatter(pts)

@@ -55,6 +55,7 @@ type config struct {
 	postgresURL string
 	mysqlURL    string
 	machine     string // -machine: a label for the report
+	replot      bool   // -replot: redraw from scaling.json, measure nothing
 	command     string // how the run was started, for the report
 }
 
@@ -76,6 +77,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	ddlRounds := fs.Int("ddl-rounds", 3, "createall: rounds per size and server")
 	pg := fs.String("postgres", os.Getenv("ALCHEMY_TEST_POSTGRES_URL"), "createall: PostgreSQL URL (default $ALCHEMY_TEST_POSTGRES_URL; empty skips)")
 	my := fs.String("mysql", os.Getenv("ALCHEMY_TEST_MYSQL_URL"), "createall: MySQL/MariaDB URL (default $ALCHEMY_TEST_MYSQL_URL; empty skips)")
+	replot := fs.Bool("replot", false, "measure nothing: redraw scaling.md and the PNGs from the scaling.json in -out")
 	machine := fs.String("machine", "", "a description of the machine for the report (CPUs, load and Go version are added)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -84,7 +86,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	cfg := &config{out: *out, rounds: *rounds, conns: *conns, poolOps: *poolOps, burst: *burst,
-		ddlRounds: *ddlRounds, machine: *machine, postgresURL: *pg, mysqlURL: *my, only: map[string]bool{}}
+		ddlRounds: *ddlRounds, machine: *machine, replot: *replot, postgresURL: *pg, mysqlURL: *my, only: map[string]bool{}}
 	for _, s := range strings.Split(*only, ",") {
 		s = strings.TrimSpace(s)
 		if !contains(sections, s) {
@@ -157,6 +159,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "scaling: %v\n", err)
 		return 2
+	}
+	if cfg.replot {
+		rep, err := loadReport(cfg)
+		if err == nil {
+			err = rep.write(stdout)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "scaling: -replot: %v\n", err)
+			return 1
+		}
+		return 0
 	}
 	rep := &report{cfg: cfg, started: time.Now().UTC()}
 	progress := func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }

@@ -24,6 +24,39 @@ type report struct {
 	ddl     []ddlCell
 	// interrupted: Ctrl-C or SIGTERM ended createall early.
 	interrupted bool
+	// machineText, when set, is the machine of a run read back (-replot).
+	machineText string
+}
+
+// savedReport is scaling.json.
+type savedReport struct {
+	Started     time.Time
+	Machine     string
+	Command     string
+	Conns       int
+	Interrupted bool
+	Pool        []poolCell
+	Compile     []compileCell
+	CreateAll   []ddlCell
+}
+
+// loadReport reads back the scaling.json of an earlier run in cfg.out,
+// so that -replot redraws its tables and figures without measuring.
+func loadReport(cfg *config) (*report, error) {
+	raw, err := os.ReadFile(filepath.Join(cfg.out, fileJSON))
+	if err != nil {
+		return nil, err
+	}
+	var s savedReport
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, fmt.Errorf("%s: %w", fileJSON, err)
+	}
+	if s.Conns > 0 {
+		cfg.conns = s.Conns
+	}
+	cfg.command = s.Command
+	return &report{cfg: cfg, started: s.Started, machineText: s.Machine, interrupted: s.Interrupted,
+		pool: s.Pool, compile: s.Compile, ddl: s.CreateAll}, nil
 }
 
 // Files the report writes into cfg.out.
@@ -38,6 +71,9 @@ const (
 // machine describes where the run happened: CPUs, the load average at
 // the end (Linux), the Go version and the -machine label.
 func (r *report) machine() string {
+	if r.machineText != "" {
+		return r.machineText
+	}
 	s := fmt.Sprintf("%s/%s, %d CPUs, %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
 	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
 		if f := strings.Fields(string(b)); len(f) >= 3 {
@@ -81,9 +117,9 @@ func (r *report) write(stdout io.Writer) error {
 	if err := os.WriteFile(filepath.Join(r.cfg.out, fileMarkdown), md.Bytes(), 0o644); err != nil {
 		return err
 	}
-	raw, err := json.MarshalIndent(map[string]any{
-		"started": r.started, "machine": r.machine(), "command": r.cfg.command,
-		"pool": r.pool, "compile": r.compile, "createall": r.ddl,
+	raw, err := json.MarshalIndent(savedReport{
+		Started: r.started, Machine: r.machine(), Command: r.cfg.command, Conns: r.cfg.conns,
+		Interrupted: r.interrupted, Pool: r.pool, Compile: r.compile, CreateAll: r.ddl,
 	}, "", "  ")
 	if err != nil {
 		return err

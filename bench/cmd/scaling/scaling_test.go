@@ -66,6 +66,24 @@ func TestRunTiny(t *testing.T) {
 		if err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
 			t.Errorf("%s: not a PNG (%v)", f, err)
 		}
+		os.Remove(filepath.Join(out, f))
+	}
+	// -replot redraws the same report and the figures from scaling.json.
+	stdout.Reset()
+	if code := run(context.Background(), []string{"-out", out, "-replot"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("-replot: exit %d\nstderr: %s", code, stderr.String())
+	}
+	again, err := os.ReadFile(filepath.Join(out, fileMarkdown))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(again, md) {
+		t.Errorf("-replot wrote another report:\n%s\nfirst:\n%s", again, md)
+	}
+	for _, f := range []string{filePool, fileCompile, fileDDL} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("-replot: %v", err)
+		}
 	}
 }
 
