@@ -314,7 +314,7 @@ func measureDDLCell(ctx context.Context, cfg *config, srv ddlServer, n int) (_ d
 		return ddlCell{}, err
 	}
 	fks, ixs := 0, 0
-	for _, t := range md.TableList() {
+	for _, t := range md.Tables() {
 		fks += len(t.ForeignKeys())
 		ixs += len(t.Indexes())
 	}
