@@ -6,6 +6,7 @@ import (
 	"iter"
 	"reflect"
 	"time"
+	"unsafe"
 )
 
 // The verbs of SQLAlchemy's Result, on Rows and as generic functions.
@@ -238,18 +239,42 @@ func IterRows[T any](rows *Rows) iter.Seq2[T, error] {
 // ScanAs reads the current row of rows as a T: a struct (or pointer to
 // one) by column name, anything else from a one-column row.
 func ScanAs[T any](rows *Rows) (T, error) {
-	var v T
-	switch scanKindOf(reflect.TypeFor[T]()) {
+	if t := reflect.TypeFor[T](); rows.kindType != t { // once per result, not per row
+		rows.kind, rows.kindType = scanKindOf(t), t
+	}
+	switch rows.kind {
 	case scanStructValue:
-		err := rows.ScanStruct(&v)
-		return v, err
+		return scanStructAs[T](rows)
 	case scanStructPointer:
+		var v T
 		p := reflect.New(reflect.TypeFor[T]().Elem())
 		if err := rows.ScanStruct(p.Interface()); err != nil {
 			return v, err
 		}
 		return p.Interface().(T), nil
 	}
+	return scanScalarAs[T](rows)
+}
+
+// scanStructAs is ScanAs of a struct value. It is a function of its
+// own so that its v, unlike scanScalarAs's, stays on the stack.
+func scanStructAs[T any](rows *Rows) (T, error) {
+	var v T
+	if err := rows.loadValues(); err != nil {
+		return v, err
+	}
+	// Straight into v when every value has its field's type; else
+	// through reflection, into a copy.
+	if rows.planOf(reflect.TypeFor[T]()).scanFast(unsafe.Pointer(&v), rows.vals) {
+		return v, nil
+	}
+	p := reflect.New(reflect.TypeFor[T]())
+	err := rows.ScanStruct(p.Interface())
+	return *p.Interface().(*T), err
+}
+
+func scanScalarAs[T any](rows *Rows) (T, error) {
+	var v T
 	if n := rows.numColumns(); n != 1 {
 		return v, invalidf("scanning a %d-column row into a %T: use a struct, or select one column", n, v)
 	}

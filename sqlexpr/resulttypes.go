@@ -42,21 +42,57 @@ func resultTypes(stmt Statement) []types.Type {
 	return nil
 }
 
+// itemTypes returns the types of a SELECT list's columns, nil while
+// none is typed: the untyped statements most programs run then cost no
+// allocation per query.
 func itemTypes(items []SelectItem) []types.Type {
-	var out []types.Type
+	var l typeList
 	for _, it := range items {
 		switch x := it.(type) {
 		case *ColumnClause:
-			out = append(out, columnType(x))
+			l.add(columnType(x))
+		case *TableClause: // before the interface cases: a type switch on them costs more
+			if x == nil {
+				continue // as canonFrom takes a nil table: no columns
+			}
+			for _, c := range x.columns {
+				l.add(c.typ)
+			}
 		case Expr:
-			out = append(out, exprType(canon(x)))
+			l.add(exprType(canon(x)))
 		case FromClause:
-			out = append(out, fromTypes(canonFrom(x))...)
+			if t, ok := canonFrom(x).(*TableClause); ok { // a table's columns, without a slice of them
+				for _, c := range t.columns {
+					l.add(c.typ)
+				}
+				continue
+			}
+			for _, t := range fromTypes(canonFrom(x)) {
+				l.add(t)
+			}
 		default:
-			out = append(out, nil)
+			l.add(nil)
 		}
 	}
-	return out
+	return l.out
+}
+
+// typeList collects column types, counting the untyped ones before the
+// first typed one instead of storing them.
+type typeList struct {
+	out     []types.Type
+	untyped int // columns before out was needed
+}
+
+func (l *typeList) add(t types.Type) {
+	if l.out == nil {
+		if t == nil {
+			l.untyped++
+			return
+		}
+		l.out = make([]types.Type, l.untyped, l.untyped+4)
+	}
+	l.out = append(l.out, t)
 }
 
 // fromTypes returns the types of the columns a FROM element stands for

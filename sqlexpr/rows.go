@@ -3,6 +3,7 @@ package sqlexpr
 import (
 	"database/sql"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/go-alchemy/alchemy/dialects"
@@ -23,16 +24,25 @@ import (
 // them.
 type Rows struct {
 	*sql.Rows
-	cols   []string
-	index  map[string]int
-	binary []bool      // columns whose []byte values stay []byte
-	procs  []processor // one per column; nil when no column is processed
-	vals   []any       // the current row, loaded on first use
-	ptrs   []any       // Scan's destinations, reused
-	loaded bool
-	meta   bool // cols, index and binary are filled in
-	err    error
+	cols     []string
+	index    map[string]int // by name, built on the first Get of a wide result
+	binary   []bool         // columns whose []byte values stay []byte; see loadBinary
+	procs    []processor    // one per column; nil when no column is processed
+	vals     []any          // the current row, loaded on first use
+	ptrs     []any          // Scan's destinations, reused
+	vptrs    []any          // &vals[i], load's destinations
+	plan     *structPlan    // the field mapping ScanStruct used last
+	kindType reflect.Type   // the T ScanAs read last, and its kind
+	kind     scanKind
+	inline   [2 * inlineCols]any // vals and vptrs of a narrow result, without allocations of their own
+	loaded   bool
+	meta     bool // cols is filled in
+	binKnown bool // binary is filled in
+	err      error
 }
+
+// inlineCols is the widest result whose current row is held inside Rows.
+const inlineCols = 8
 
 // newRows wraps rows read from d; typs are the result column types
 // (resultTypes), nil for none.
@@ -46,6 +56,7 @@ func newRows(rows *sql.Rows, d *dialects.Dialect, typs []types.Type) (*Rows, err
 		rows.Close()
 		return nil, err
 	}
+	r.cols, r.meta = cols, true
 	if len(cols) != len(typs) {
 		return r, nil // columns the statement does not model (a table read as t.*)
 	}
@@ -61,26 +72,60 @@ func newRows(rows *sql.Rows, d *dialects.Dialect, typs []types.Type) (*Rows, err
 	return r, nil
 }
 
-// loadMeta reads the column names and database types once, for access
-// by name.
+// loadMeta reads the column names once, for access by name. It asks
+// only for the names (Columns): the database types, which only tell
+// binary columns from text, are read by loadBinary when a value needs
+// them, so that Scan and ScanStruct never pay for ColumnTypes.
 func (r *Rows) loadMeta() error {
 	if r.meta {
+		return nil
+	}
+	cols, err := r.Rows.Columns()
+	if err != nil {
+		return err
+	}
+	r.cols, r.meta = cols, true
+	return nil
+}
+
+// loadBinary reads the database types once, to tell which columns'
+// []byte values are bytes rather than text (see value).
+func (r *Rows) loadBinary() error {
+	if r.binKnown {
 		return nil
 	}
 	types, err := r.Rows.ColumnTypes()
 	if err != nil {
 		return err
 	}
-	r.cols, r.index, r.binary = make([]string, len(types)), make(map[string]int, len(types)), make([]bool, len(types))
+	r.binary = make([]bool, len(types))
 	for i, t := range types {
-		r.cols[i] = t.Name()
-		if _, dup := r.index[t.Name()]; !dup {
-			r.index[t.Name()] = i
-		}
 		r.binary[i] = isBinaryType(t.DatabaseTypeName())
 	}
-	r.meta = true
+	r.binKnown = true
 	return nil
+}
+
+// columnIndex returns the index of the first column named name.
+func (r *Rows) columnIndex(name string) (int, bool) {
+	if len(r.cols) <= 16 { // a scan of a few names beats building a map per result
+		for i, c := range r.cols {
+			if c == name {
+				return i, true
+			}
+		}
+		return 0, false
+	}
+	if r.index == nil {
+		r.index = make(map[string]int, len(r.cols))
+		for i, c := range r.cols {
+			if _, dup := r.index[c]; !dup {
+				r.index[c] = i
+			}
+		}
+	}
+	i, ok := r.index[name]
+	return i, ok
 }
 
 // isBinaryType reports whether values of a column of this database type
@@ -135,6 +180,7 @@ func (r *Rows) Scan(dest ...any) error {
 	if r.ptrs == nil {
 		r.vals = make([]any, len(r.procs))
 		r.ptrs = make([]any, len(r.procs))
+		r.vptrs = nil // they pointed into the old vals
 	}
 	for i, p := range r.procs {
 		if p == nil {
@@ -172,8 +218,30 @@ func (r *Rows) columnErr(i int, err error) error {
 	return fmt.Errorf("sqlexpr: column %d: %w", i+1, err)
 }
 
-// load reads the current row into r.vals once, processed.
+// load reads the current row into r.vals once, processed, and what
+// value needs to tell text from bytes.
 func (r *Rows) load() error {
+	if err := r.loadValues(); err != nil {
+		return err
+	}
+	if r.binKnown {
+		return nil
+	}
+	for i, v := range r.vals {
+		if _, ok := v.([]byte); ok && (r.procs == nil || r.procs[i] == nil) {
+			if err := r.loadBinary(); err != nil {
+				r.err = err
+				return err
+			}
+			break
+		}
+	}
+	return nil
+}
+
+// loadValues is load without the database types: for ScanStruct, which
+// stores []byte values by the field's type.
+func (r *Rows) loadValues() error {
 	if r.loaded {
 		return nil
 	}
@@ -181,14 +249,17 @@ func (r *Rows) load() error {
 		r.err = err
 		return err
 	}
-	if len(r.vals) != len(r.cols) {
-		r.vals = make([]any, len(r.cols))
+	if r.vptrs == nil || len(r.vals) != len(r.cols) {
+		if n := len(r.cols); n <= inlineCols && r.ptrs == nil {
+			r.vals, r.vptrs = r.inline[:n:n], r.inline[inlineCols:inlineCols+n]
+		} else {
+			r.vals, r.vptrs = make([]any, n), make([]any, n)
+		}
+		for i := range r.vals {
+			r.vptrs[i] = &r.vals[i]
+		}
 	}
-	ptrs := make([]any, len(r.vals))
-	for i := range r.vals {
-		ptrs[i] = &r.vals[i]
-	}
-	if err := r.Rows.Scan(ptrs...); err != nil {
+	if err := r.Rows.Scan(r.vptrs...); err != nil {
 		r.err = err
 		return err
 	}
@@ -216,7 +287,7 @@ func (r *Rows) Get(name string) any {
 	if r.load() != nil {
 		return nil
 	}
-	i, ok := r.index[name]
+	i, ok := r.columnIndex(name)
 	if !ok {
 		r.err = &NoSuchColumnError{Column: name, Columns: r.cols}
 		return nil
@@ -225,7 +296,7 @@ func (r *Rows) Get(name string) any {
 }
 
 func (r *Rows) value(i int) any {
-	if b, ok := r.vals[i].([]byte); ok && !r.binary[i] && (r.procs == nil || r.procs[i] == nil) {
+	if b, ok := r.vals[i].([]byte); ok && !(i < len(r.binary) && r.binary[i]) && (r.procs == nil || r.procs[i] == nil) {
 		return string(b)
 	}
 	return r.vals[i]
@@ -253,10 +324,10 @@ func (r *Rows) Map() map[string]any {
 // column are left as they are. Values are converted as by Scan: NULL
 // needs a pointer, sql.Null* or other sql.Scanner field.
 func (r *Rows) ScanStruct(dst any) error {
-	if err := r.load(); err != nil {
+	if err := r.loadValues(); err != nil {
 		return err
 	}
-	return scanStruct(dst, r.cols, r.vals)
+	return r.scanStruct(dst)
 }
 
 // ScanAll reads every remaining row into dst, a pointer to a slice of

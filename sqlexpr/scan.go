@@ -4,10 +4,14 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -211,7 +215,8 @@ func columnError(col string, err error) error {
 // structFields maps lower-cased column names to field index paths.
 type structFields struct {
 	byTag  map[string][]int
-	byName map[string][]int // lower-cased field names
+	byName map[string][]int           // lower-cased field names
+	last   atomic.Pointer[structPlan] // the plan used last, checked first
 }
 
 var fieldCache sync.Map // reflect.Type → *structFields
@@ -276,19 +281,238 @@ func (f *structFields) lookup(col string) []int {
 	return f.byName[strings.ToLower(col)]
 }
 
-func scanStruct(dst any, cols []string, vals []any) error {
+// structPlan maps one result's columns onto one struct type's fields:
+// the lookups by tag and by lower-cased name, done once per (struct
+// type, column names) instead of once per column of every row.
+type structPlan struct {
+	t      reflect.Type
+	cols   []string // the plan's own copy
+	fields [][]int  // each column's field index path; nil: no field
+	// For scanFast: each column's field offset in the struct and its
+	// type when it is one a driver value is stored in as it is; fast
+	// when every column has one.
+	offs  []uintptr
+	kinds []fastKind
+	fast  bool
+}
+
+// fastKind is a field type that a driver value of exactly that type is
+// stored into by assignment (what assignValue does through reflection).
+type fastKind uint8
+
+const (
+	fastNone fastKind = iota
+	fastInt64
+	fastString
+	fastFloat64
+	fastBool
+	fastTime
+	fastBytes
+)
+
+var fastKinds = map[reflect.Type]fastKind{
+	reflect.TypeFor[int64]():     fastInt64,
+	reflect.TypeFor[string]():    fastString,
+	reflect.TypeFor[float64]():   fastFloat64,
+	reflect.TypeFor[bool]():      fastBool,
+	reflect.TypeFor[time.Time](): fastTime,
+	reflect.TypeFor[[]byte]():    fastBytes,
+}
+
+// fill works out the fast path of p.
+func (p *structPlan) fill() {
+	p.offs, p.kinds, p.fast = make([]uintptr, len(p.cols)), make([]fastKind, len(p.cols)), true
+	for i, idx := range p.fields {
+		if idx == nil {
+			p.fast = false
+			continue
+		}
+		t := p.t
+		var off uintptr
+		for _, j := range idx { // embedded structs are values (pointers are not followed), so offsets add up
+			f := t.Field(j)
+			off += f.Offset
+			t = f.Type
+		}
+		p.offs[i], p.kinds[i] = off, fastKinds[t]
+		if p.kinds[i] == fastNone {
+			p.fast = false
+		}
+	}
+}
+
+// scanFast stores vals into the struct of p's type at base when each
+// value has exactly its field's type (or is text as []byte for a
+// string, an integer for a bool: the conversions assignValue makes for
+// them), and reports whether it did; it
+// writes nothing otherwise, so the caller can take the general path.
+// base does not escape: a struct on the caller's stack stays there.
+func (p *structPlan) scanFast(base unsafe.Pointer, vals []any) bool {
+	if !p.fast || len(vals) != len(p.kinds) {
+		return false
+	}
+	for i, v := range vals {
+		var ok bool
+		switch p.kinds[i] {
+		case fastInt64:
+			_, ok = v.(int64)
+		case fastString:
+			switch v.(type) {
+			case string, []byte: // MySQL's text
+				ok = true
+			}
+		case fastFloat64:
+			_, ok = v.(float64)
+		case fastBool:
+			switch v.(type) {
+			case bool, int64: // SQLite's and MySQL's booleans
+				ok = true
+			}
+		case fastTime:
+			_, ok = v.(time.Time)
+		case fastBytes:
+			_, ok = v.([]byte)
+		}
+		if !ok {
+			return false
+		}
+	}
+	for i, v := range vals {
+		f := unsafe.Add(base, p.offs[i])
+		switch p.kinds[i] {
+		case fastInt64:
+			*(*int64)(f) = v.(int64)
+		case fastString:
+			if b, ok := v.([]byte); ok {
+				*(*string)(f) = string(b) // a copy, as assignValue makes
+			} else {
+				*(*string)(f) = v.(string)
+			}
+		case fastFloat64:
+			*(*float64)(f) = v.(float64)
+		case fastBool:
+			if n, ok := v.(int64); ok {
+				*(*bool)(f) = n != 0 // as convertNumber stores a number in a bool
+			} else {
+				*(*bool)(f) = v.(bool)
+			}
+		case fastTime:
+			*(*time.Time)(f) = v.(time.Time)
+		case fastBytes:
+			*(*[]byte)(f) = v.([]byte)
+		}
+	}
+	return true
+}
+
+// planCacheSize bounds the shared plans: programs scan a handful of
+// (struct, column list) pairs, and one that builds column lists without
+// end only makes the cache start over.
+const planCacheSize = 1024
+
+type planKey struct {
+	t reflect.Type
+	h uint64 // hash of the column names; the plan's cols are compared too
+}
+
+var (
+	planSeed = maphash.MakeSeed()
+	plans    struct {
+		mu sync.RWMutex
+		m  map[planKey]*structPlan
+	}
+)
+
+// planFor returns the plan of struct type t for the columns cols.
+func planFor(t reflect.Type, cols []string) *structPlan {
+	fields := fieldsOf(t)
+	if p := fields.last.Load(); p != nil && slices.Equal(p.cols, cols) {
+		return p // the common case: one column list per struct type
+	}
+	var h maphash.Hash
+	h.SetSeed(planSeed)
+	for _, c := range cols {
+		h.WriteString(c)
+		h.WriteByte(0)
+	}
+	k := planKey{t: t, h: h.Sum64()}
+	plans.mu.RLock()
+	p := plans.m[k]
+	plans.mu.RUnlock()
+	if p != nil && slices.Equal(p.cols, cols) {
+		fields.last.Store(p)
+		return p
+	}
+	p = &structPlan{t: t, cols: slices.Clone(cols), fields: make([][]int, len(cols))}
+	for i, col := range cols {
+		p.fields[i] = fields.lookup(col)
+	}
+	p.fill()
+	plans.mu.Lock()
+	if plans.m == nil || len(plans.m) >= planCacheSize {
+		plans.m = make(map[planKey]*structPlan)
+	}
+	plans.m[k] = p // a hash collision replaces the other plan, which is then rebuilt when used
+	plans.mu.Unlock()
+	fields.last.Store(p)
+	return p
+}
+
+// structValue returns the struct dst points to.
+func structValue(dst any) (reflect.Value, error) {
 	dv := reflect.ValueOf(dst)
 	if dv.Kind() != reflect.Pointer || dv.IsNil() || dv.Elem().Kind() != reflect.Struct {
-		return invalidf("ScanStruct: %T is not a pointer to a struct", dst)
+		return reflect.Value{}, invalidf("ScanStruct: %T is not a pointer to a struct", dst)
 	}
-	sv := dv.Elem()
-	fields := fieldsOf(sv.Type())
-	for i, col := range cols {
-		idx := fields.lookup(col)
+	return dv.Elem(), nil
+}
+
+func scanStruct(dst any, cols []string, vals []any) error {
+	sv, err := structValue(dst)
+	if err != nil {
+		return err
+	}
+	return planFor(sv.Type(), cols).scan(sv, vals)
+}
+
+// scanStruct is scanStruct with the plan kept on r for its next rows.
+func (r *Rows) scanStruct(dst any) error {
+	sv, err := structValue(dst)
+	if err != nil {
+		return err
+	}
+	p := r.planOf(sv.Type())
+	if p.scanFast(sv.Addr().UnsafePointer(), r.vals) {
+		return nil
+	}
+	return p.scan(sv, r.vals)
+}
+
+// planOf returns the plan of struct type t for r's columns, kept on r
+// for its next rows.
+func (r *Rows) planOf(t reflect.Type) *structPlan {
+	p := r.plan
+	if p == nil || p.t != t {
+		p = planFor(t, r.cols)
+		r.plan = p
+	}
+	return p
+}
+
+// scan stores vals, in column order, into the fields of sv.
+func (p *structPlan) scan(sv reflect.Value, vals []any) error {
+	for i, idx := range p.fields {
+		col := p.cols[i]
 		if idx == nil {
-			return invalidf("ScanStruct: column %q has no field in %s (tag a field db:%q)", col, sv.Type(), col)
+			return invalidf("ScanStruct: column %q has no field in %s (tag a field db:%q)", col, p.t, col)
 		}
-		if err := assignValue(sv.FieldByIndex(idx), vals[i]); err != nil {
+		var f reflect.Value
+		if len(idx) == 1 {
+			f = sv.Field(idx[0])
+		} else {
+			f = sv.FieldByIndex(idx)
+		}
+		if err := assignValue(f, vals[i]); err != nil {
 			return columnError(col, err)
 		}
 	}

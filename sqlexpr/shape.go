@@ -2,6 +2,7 @@ package sqlexpr
 
 import (
 	"encoding/binary"
+	"slices"
 	"sync/atomic"
 	"unsafe"
 
@@ -291,6 +292,8 @@ func (c *shaper) shapeItem(it SelectItem) bool {
 		// No item tag: a column's word starts with a tag no other item
 		// starts with.
 		return c.shapeColumn(x)
+	case *TableClause: // before the interface cases, which cost a lookup of the type's itab
+		return c.shapeFromItem(x)
 	case Expr:
 		switch n := canon(x).(type) {
 		case nil:
@@ -306,36 +309,40 @@ func (c *shaper) shapeItem(it SelectItem) bool {
 			return c.shapeNode(n)
 		}
 	case FromClause:
-		// All the columns of the element: their names are part of the
-		// text, and the table may have gained columns since the key was
-		// stored.
-		var t *TableClause
-		switch f := canonFrom(x).(type) {
-		case *TableClause:
-			c.put8(skItemTable)
-			if !c.shapeTable(f) {
-				return false
-			}
-			t = f
-		case *AliasClause:
-			c.put8(skItemAlias)
-			if !c.shapeAlias(f) {
-				return false
-			}
-			t = aliasedTable(f)
-		default:
-			return false
-		}
-		c.put8(uint64(len(t.columns)))
-		for _, col := range t.columns {
-			if col.kw == 0 {
-				return false
-			}
-			c.put8(col.kw)
-		}
-		return true
+		return c.shapeFromItem(x)
 	}
 	return false
+}
+
+// shapeFromItem writes a FROM element in a SELECT list: all its
+// columns, whose names are part of the text (and the table may have
+// gained columns since the key was stored).
+func (c *shaper) shapeFromItem(x FromClause) bool {
+	var t *TableClause
+	switch f := canonFrom(x).(type) {
+	case *TableClause:
+		c.put8(skItemTable)
+		if !c.shapeTable(f) {
+			return false
+		}
+		t = f
+	case *AliasClause:
+		c.put8(skItemAlias)
+		if !c.shapeAlias(f) {
+			return false
+		}
+		t = aliasedTable(f)
+	default:
+		return false
+	}
+	c.put8(uint64(len(t.columns)))
+	for _, col := range t.columns {
+		if col.kw == 0 {
+			return false
+		}
+		c.put8(col.kw)
+	}
+	return true
 }
 
 // colWord writes a table column's word, with the reference to its table
@@ -562,6 +569,9 @@ func (c *shaper) shapeIn(x *InExpr) bool {
 	if !c.shapeExpr(x.left) {
 		return false
 	}
+	if plain {
+		c.reserve(len(values))
+	}
 	for i := range values {
 		if plain {
 			c.arg(values[i].x)
@@ -663,6 +673,19 @@ func (c *shaper) arg(v any) {
 	}
 	c.args[c.nargs] = v
 	c.nargs++
+}
+
+// reserve makes room for n more values in one allocation when they do
+// not fit in c.args: a long IN list would otherwise grow c.long by
+// doubling, an allocation and a copy each time. A few more are kept for
+// the values after the list (a LIMIT, other conditions).
+func (c *shaper) reserve(n int) {
+	switch {
+	case c.long != nil:
+		c.long = slices.Grow(c.long, n+4)
+	case c.nargs+n > len(c.args):
+		c.long = append(make([]any, 0, c.nargs+n+4), c.args[:c.nargs]...)
+	}
 }
 
 // put8 writes one word.
