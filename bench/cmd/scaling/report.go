@@ -92,6 +92,9 @@ func (r *report) write(stdout io.Writer) error {
 	if err := os.MkdirAll(r.cfg.out, 0o755); err != nil {
 		return err
 	}
+	// Read the machine (and its load average) once, so that the Markdown
+	// and the JSON -replot reads back say the same.
+	r.machineText = r.machine()
 	var md bytes.Buffer
 	fmt.Fprintf(&md, "# alchemy: cost as the work grows\n\n")
 	fmt.Fprintf(&md, "Measured %s on %s.\n\n    %s\n\n", r.started.Format("2006-01-02 15:04 MST"), r.machine(), r.cfg.command)
