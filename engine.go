@@ -52,11 +52,17 @@ func CreateEngine(url string, opts ...Option) (*Engine, error) {
 	return e, nil
 }
 
+// engineIdleHandles bounds the empty handles an Engine's *sql.DB keeps
+// idle (a few hundred bytes each, no server connection).
+const engineIdleHandles = 1024
+
 func newEngine(c *Connector) *Engine {
 	db := sql.OpenDB(c)
-	// The QueuePool is the only pool: database/sql keeps no idle
-	// connections and sets no limit of its own.
-	db.SetMaxIdleConns(0)
+	// The QueuePool is the only pool of connections: database/sql sets no
+	// limit of its own, and its idle list holds empty handles (lease.go),
+	// kept so that a checkout does not rebuild database/sql's
+	// bookkeeping. There are never more handles than callers at once.
+	db.SetMaxIdleConns(engineIdleHandles)
 	return &Engine{connector: c, db: db}
 }
 

@@ -166,6 +166,9 @@ func (s *server) newClient(ctx context.Context, key string, conns int) (*client,
 		if err != nil {
 			return nil, err
 		}
+		// (a)'s code with the driver name changed, less SetMaxOpenConns
+		// (the README's advice: pool_size bounds the connections).
+		db.SetMaxIdleConns(conns)
 		return s.sqlClient(key, db, db.Close), nil
 	case "c":
 		eng, err := alchemy.CreateEngine(s.url, alchemy.PoolSize(conns), alchemy.MaxOverflow(0))
