@@ -288,14 +288,7 @@ func (cn *conn) ExecContext(ctx context.Context, query string, args []driver.Nam
 	if ex == nil {
 		return nil, driver.ErrSkip
 	}
-	if err := cn.statement(query); err != nil {
-		return nil, err
-	}
-	if cn.c.hooks != nil {
-		return cn.execTraced(ctx, ex, query, args)
-	}
-	res, err := ex.ExecContext(ctx, query, args)
-	return res, cn.note(ctx, err)
+	return cn.execVia(ctx, ex, query, args)
 }
 
 // QueryContext implements driver.QueryerContext.
@@ -304,17 +297,7 @@ func (cn *conn) QueryContext(ctx context.Context, query string, args []driver.Na
 	if q == nil {
 		return nil, driver.ErrSkip
 	}
-	if err := cn.statement(query); err != nil {
-		return nil, err
-	}
-	if cn.c.hooks != nil {
-		return cn.queryTraced(ctx, q, query, args)
-	}
-	rows, err := q.QueryContext(ctx, query, args)
-	if err != nil {
-		return nil, cn.note(ctx, err)
-	}
-	return cn.wrapRows(ctx, rows), nil
+	return cn.queryVia(ctx, q, query, args)
 }
 
 // wrapRows counts rows as open until they are closed, for the busy rule,

@@ -44,7 +44,8 @@ func (cn *conn) Query(query string, args []driver.Value) (driver.Rows, error) {
 	return cn.QueryContext(context.Background(), query, named)
 }
 
-// execVia runs an Exec on ex with the wrapper's checks.
+// execVia runs an Exec on ex with the wrapper's checks: the one path of
+// ExecContext and the legacy Exec.
 func (cn *conn) execVia(ctx context.Context, ex driver.ExecerContext, query string, args []driver.NamedValue) (driver.Result, error) {
 	if err := cn.statement(query); err != nil {
 		return nil, err
@@ -56,7 +57,8 @@ func (cn *conn) execVia(ctx context.Context, ex driver.ExecerContext, query stri
 	return res, cn.note(ctx, err)
 }
 
-// queryVia runs a Query on q with the wrapper's checks.
+// queryVia runs a Query on q with the wrapper's checks: the one path of
+// QueryContext and the legacy Query.
 func (cn *conn) queryVia(ctx context.Context, q driver.QueryerContext, query string, args []driver.NamedValue) (driver.Rows, error) {
 	if err := cn.statement(query); err != nil {
 		return nil, err
