@@ -234,7 +234,8 @@ func (cn *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, 
 		opts.Isolation = driver.IsolationLevel(cn.c.isolation) // the engine's isolation_level
 	}
 	var start time.Time
-	if cn.c.hooks != nil {
+	traced := cn.c.tracing(ctx)
+	if traced {
 		start = time.Now()
 	}
 	if b, ok := cn.raw.(driver.ConnBeginTx); ok {
@@ -251,7 +252,7 @@ func (cn *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, 
 		// Part of it may have run (go-sql-driver/mysql sends SET
 		// TRANSACTION before START TRANSACTION): reset at checkin.
 		cn.setDoubt(doubtFailedTx)
-		if cn.c.hooks != nil {
+		if traced {
 			cn.c.hooks.txEvent(ctx, TxEvent{Kind: TxBegin, Connector: cn.c, ConnID: cn.pc.id, Start: start, Err: err})
 		}
 		return nil, cn.note(ctx, err)
@@ -260,7 +261,7 @@ func (cn *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, 
 	cn.mu.Lock()
 	cn.tx = t
 	cn.mu.Unlock()
-	if cn.c.hooks != nil {
+	if traced {
 		t.ctx = ctx
 		cn.c.hooks.txEvent(ctx, TxEvent{Kind: TxBegin, Connector: cn.c, ConnID: cn.pc.id, Start: start})
 	}
@@ -456,7 +457,7 @@ func (cn *conn) txDone(t *txWrap) {
 type txWrap struct {
 	cn  *conn
 	raw driver.Tx
-	ctx context.Context // BeginTx's, for the TxTracers; nil without tracers
+	ctx context.Context // BeginTx's, for the TxTracers; nil when the transaction is not traced
 }
 
 func (t *txWrap) Commit() error {
@@ -464,12 +465,12 @@ func (t *txWrap) Commit() error {
 		return ErrConnBusy
 	}
 	var start time.Time
-	if t.cn.c.hooks != nil {
+	if t.ctx != nil { // traced since BeginTx
 		start = time.Now()
 	}
 	err := t.raw.Commit()
 	t.cn.txDone(t)
-	if t.cn.c.hooks != nil {
+	if t.ctx != nil { // traced since BeginTx
 		t.cn.c.hooks.txEvent(t.ctx, TxEvent{Kind: TxCommit, Connector: t.cn.c, ConnID: t.cn.pc.id, Start: start, Err: err})
 	}
 	if err != nil {
@@ -480,12 +481,12 @@ func (t *txWrap) Commit() error {
 
 func (t *txWrap) Rollback() error {
 	var start time.Time
-	if t.cn.c.hooks != nil {
+	if t.ctx != nil { // traced since BeginTx
 		start = time.Now()
 	}
 	err := t.raw.Rollback()
 	t.cn.txDone(t)
-	if t.cn.c.hooks != nil {
+	if t.ctx != nil { // traced since BeginTx
 		t.cn.c.hooks.txEvent(t.ctx, TxEvent{Kind: TxRollback, Connector: t.cn.c, ConnID: t.cn.pc.id, Start: start, Err: err})
 	}
 	if err != nil {
@@ -551,7 +552,7 @@ func (s *stmt) Query(args []driver.Value) (driver.Rows, error) {
 }
 
 func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	if s.cn.c.hooks != nil {
+	if s.cn.c.tracing(ctx) {
 		res, _, err := s.traced(ctx, args, false, func(ctx context.Context) (driver.Result, driver.Rows, error) {
 			res, err := s.execContext(ctx, args)
 			return res, nil, err
@@ -580,7 +581,7 @@ func (s *stmt) execContext(ctx context.Context, args []driver.NamedValue) (drive
 }
 
 func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	if s.cn.c.hooks != nil {
+	if s.cn.c.tracing(ctx) {
 		_, rows, err := s.traced(ctx, args, true, func(ctx context.Context) (driver.Result, driver.Rows, error) {
 			rows, err := s.queryContext(ctx, args)
 			return nil, rows, err

@@ -111,6 +111,10 @@ func (e *echo) logger() *slog.Logger {
 	return slog.Default()
 }
 
+// wants reports whether the logger takes records at the echo's level
+// now (see gatedTracer): every record echo writes is at that level.
+func (e *echo) wants(ctx context.Context) bool { return e.logger().Enabled(ctx, e.cfg.Level) }
+
 func (e *echo) BeforeExecute(ctx context.Context, _ *Execution) context.Context { return ctx }
 
 func (e *echo) AfterExecute(ctx context.Context, ex *Execution) {

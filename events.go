@@ -202,19 +202,51 @@ type hooks struct {
 	exec []Tracer
 	rows []RowsTracer
 	tx   []TxTracer
+	// gated: every tracer can say beforehand whether it wants a
+	// statement (only Echo can: its logger's level), so a statement
+	// nobody wants is run untraced, with no Execution record.
+	gated bool
+}
+
+// gatedTracer is a Tracer that can tell before a statement runs that it
+// would record nothing of it.
+type gatedTracer interface {
+	wants(ctx context.Context) bool
+}
+
+// wanted reports whether some tracer wants a statement starting now.
+func (h *hooks) wanted(ctx context.Context) bool {
+	for _, t := range h.exec {
+		if t.(gatedTracer).wants(ctx) {
+			return true
+		}
+	}
+	return false
+}
+
+// tracing reports whether a statement or transaction starting now is
+// traced: tracers are installed and one of them wants it. An Echo whose
+// logger drops its level wants nothing, so logging switched off costs no
+// Execution record (BenchmarkDropInExec/alchemy+echo-level-off).
+func (c *Connector) tracing(ctx context.Context) bool {
+	h := c.hooks
+	return h != nil && (!h.gated || h.wanted(ctx))
 }
 
 func newHooks(ts []Tracer) *hooks {
 	if len(ts) == 0 {
 		return nil
 	}
-	h := &hooks{exec: ts}
+	h := &hooks{exec: ts, gated: true}
 	for _, t := range ts {
 		if r, ok := t.(RowsTracer); ok {
 			h.rows = append(h.rows, r)
 		}
 		if x, ok := t.(TxTracer); ok {
 			h.tx = append(h.tx, x)
+		}
+		if _, ok := t.(gatedTracer); !ok {
+			h.gated = false
 		}
 	}
 	return h

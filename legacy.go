@@ -50,7 +50,7 @@ func (cn *conn) execVia(ctx context.Context, ex driver.ExecerContext, query stri
 	if err := cn.statement(query); err != nil {
 		return nil, err
 	}
-	if cn.c.hooks != nil {
+	if cn.c.tracing(ctx) {
 		return cn.execTraced(ctx, ex, query, args)
 	}
 	res, err := ex.ExecContext(ctx, query, args)
@@ -63,7 +63,7 @@ func (cn *conn) queryVia(ctx context.Context, q driver.QueryerContext, query str
 	if err := cn.statement(query); err != nil {
 		return nil, err
 	}
-	if cn.c.hooks != nil {
+	if cn.c.tracing(ctx) {
 		return cn.queryTraced(ctx, q, query, args)
 	}
 	rows, err := q.QueryContext(ctx, query, args)
