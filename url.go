@@ -309,8 +309,11 @@ func (u *URL) RenderAsString(hidePassword bool) string {
 // field, '%' itself, and bytes outside printable ASCII.
 func escapeUserinfo(s string) string { return escapeBytes(s, "%@:/?#[]") }
 
-// escapeDatabase keeps '/' and ':' (file paths, ":memory:").
-func escapeDatabase(s string) string { return escapeBytes(s, "%?#") }
+// escapeDatabase keeps '/' and ':' (file paths, ":memory:"). '@' is
+// encoded: in a URL with no user info, an '@' in the database would be
+// read back as the end of a user info (the password runs to the first
+// '@', '/' included), so "x://:1/@0" would come back with a password.
+func escapeDatabase(s string) string { return escapeBytes(s, "%?#@") }
 
 func escapeBytes(s, special string) string {
 	const hex = "0123456789ABCDEF"

@@ -290,7 +290,11 @@ func parseType(format string) types.Type {
 		}
 		return types.Time()
 	case "numeric":
-		if n1 > 0 || n2 == 0 { // Numeric cannot write a scale without a precision
+		// Numeric cannot write a scale without a precision, nor the
+		// scale above the precision (or below zero) that PostgreSQL 15
+		// accepts (NUMERIC(1, 2) holds values below 0.1): those stay Raw,
+		// written back as the server spelled them.
+		if (n1 > 0 || n2 == 0) && n2 >= 0 && (n1 == 0 || n2 <= n1) {
 			return types.Numeric(n1, n2)
 		}
 	case "real":
