@@ -50,7 +50,6 @@ type conn struct {
 	// answer driver.ErrBadConn (pgx), killing the transaction. Only the
 	// goroutine database/sql lets use the connection touches them.
 	open       int
-	stmtsOpen  int // driver statements handed to database/sql and not closed yet (see lease)
 	oneAtATime bool
 	rowsCache  *rowsWrap // a rows wrapper to reuse, so queries allocate none
 	stmts      stmtCache // prepared statements kept across checkouts
@@ -112,7 +111,7 @@ func newConn(c *Connector, pc *PooledConn) *conn {
 	cn.mu.Lock()
 	cn.broken, cn.interrupted, cn.doubt, cn.tx, cn.closed = nil, false, doubtNone, nil, false
 	cn.mu.Unlock()
-	cn.open, cn.stmtsOpen, cn.oneAtATime = 0, 0, !c.binding.ConcurrentStatements
+	cn.open, cn.oneAtATime = 0, !c.binding.ConcurrentStatements
 	return cn
 }
 
@@ -181,10 +180,19 @@ func (cn *conn) Prepare(query string) (driver.Stmt, error) {
 	return cn.PrepareContext(context.Background(), query)
 }
 
-// PrepareContext implements driver.ConnPrepareContext.
+// PrepareContext implements driver.ConnPrepareContext. database/sql
+// reaches it through the lease, whose statements follow the handle
+// across checkouts (leaseStmt); this one is for a caller holding the
+// wrapper itself.
 func (cn *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	return cn.prepareBound(ctx, query)
+}
+
+// prepareBound prepares query on this connection: lent from the
+// statement cache when it is there and free, else prepared on the server
+// (and cached when there is room).
+func (cn *conn) prepareBound(ctx context.Context, query string) (boundStmt, error) {
 	if s := cn.lendCached(query); s != nil {
-		cn.stmtsOpen++
 		return s, nil
 	}
 	kind, err := cn.checkStatement(query)
@@ -192,7 +200,6 @@ func (cn *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, 
 		return nil, err
 	}
 	if cn.c.txPooler {
-		cn.stmtsOpen++
 		return &textStmt{cn: cn, query: query}, nil
 	}
 	st, err := prepareRaw(ctx, cn.raw, query)
@@ -203,7 +210,6 @@ func (cn *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, 
 	if !cn.noStmts && kind == doubtNone {
 		s.cached = cn.stmts.put(query, st)
 	}
-	cn.stmtsOpen++
 	return s, nil
 }
 
@@ -512,12 +518,24 @@ func (s *stmt) Close() error {
 		return nil
 	}
 	s.closed = true
-	s.cn.stmtsOpen--
 	if s.cached != nil {
 		s.cached.lent = false
 		return nil
 	}
 	return s.raw.Close()
+}
+
+// unbind is Close at checkin, where a broken connection's statements are
+// left to close with it rather than sent a close that cannot arrive.
+func (s *stmt) unbind(broken bool) {
+	if s.closed {
+		return
+	}
+	if broken && s.cached == nil {
+		s.closed = true
+		return
+	}
+	_ = s.Close()
 }
 func (s *stmt) NumInput() int { return s.raw.NumInput() }
 

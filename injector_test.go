@@ -30,7 +30,7 @@ type injector struct {
 // call on the real connection first, so the server did the work and only
 // the answer is lost.
 type injRule struct {
-	op     string // "commit", "rollback", "begin", "exec", "query"
+	op     string // "commit", "rollback", "begin", "exec", "query", "prepare"
 	match  string
 	doWork bool
 	err    error
@@ -107,10 +107,19 @@ func (c *injConn) Prepare(q string) (driver.Stmt, error) {
 }
 
 func (c *injConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
+	r := c.in.take("prepare", q)
+	if r != nil && !r.doWork {
+		return nil, r.err
+	}
 	c.in.mu.Lock()
 	c.in.prepared[q]++
 	c.in.mu.Unlock()
-	return c.raw.(driver.ConnPrepareContext).PrepareContext(ctx, q)
+	st, err := c.raw.(driver.ConnPrepareContext).PrepareContext(ctx, q)
+	if r != nil && err == nil {
+		st.Close() // prepared on the server, the answer lost
+		return nil, r.err
+	}
+	return st, err
 }
 
 func (c *injConn) Close() error { return c.raw.Close() }

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"sync"
 	"time"
+
+	"github.com/go-alchemy/alchemy/dialects"
 )
 
 // lease is the driver.Conn database/sql holds: a handle that has a pooled
@@ -20,18 +22,29 @@ import (
 // and four allocations per checkout, measured with callgrind; see the
 // Benchmarks section of the README).
 //
-// A handle with statements still open on it (a *sql.Stmt from db.Prepare
-// that last ran on it) is not kept: IsValid answers false, database/sql
-// closes it, and the close is the checkin, as before. Its driver
-// statements belong to the pooled connection they were prepared on.
+// Statements prepared on a handle follow it from one pooled connection
+// to the next (see leaseStmt).
 //
-// Every method but IsValid, ResetSession and Close is the wrapper's,
-// promoted through the embedded pointer; database/sql calls them only
+// The statement methods are the wrapper's, reached through the embedded
+// pointer once the handle has a connection; database/sql calls them only
 // while the handle is checked out, under its own per-connection lock,
-// which also orders the swaps of conn.
+// which also orders the swaps of conn. Those database/sql calls first
+// check for a connection (ready): a handle database/sql passes from one
+// waiter to the next without marking it for reset (a caller that gave up
+// while a new connection was being opened for it) gets no ResetSession
+// before its next use.
 type lease struct {
 	*conn
 	c *Connector
+
+	ctx   context.Context // the checkout's, from ResetSession, for binding statements in CheckNamedValue
+	bound []*leaseStmt    // statements bound to conn in this checkout
+	spare *leaseStmt      // a closed statement to reuse (see leaseStmt.Close)
+
+	// A bind that failed in CheckNamedValue, for the execution that
+	// follows in the same checkout to return.
+	bindFailed *leaseStmt
+	bindErr    error
 }
 
 // IsValid checks the connection in and keeps the handle (see the type's
@@ -41,12 +54,27 @@ func (l *lease) IsValid() bool {
 	if cn == nil {
 		return true
 	}
-	if cn.stmtsOpen > 0 {
-		return false
-	}
-	l.conn = nil
-	_ = cn.Close() // a failed reset discards the pooled connection; the handle is still good
+	l.checkin(cn)
 	return true
+}
+
+// checkin gives up the statements bound to cn and checks it in.
+func (l *lease) checkin(cn *conn) {
+	l.unbindAll(cn)
+	l.conn, l.ctx, l.bindFailed, l.bindErr = nil, nil, nil, nil
+	_ = cn.Close() // a failed reset discards the pooled connection; the handle is still good
+}
+
+// ready returns the handle's connection, taking one from the QueuePool
+// if it has none (see the type's doc).
+func (l *lease) ready(ctx context.Context) (*conn, error) {
+	if cn := l.conn; cn != nil {
+		return cn, nil
+	}
+	if err := l.ResetSession(ctx); err != nil {
+		return nil, err
+	}
+	return l.conn, nil
 }
 
 // ResetSession takes a connection from the QueuePool for a handle that
@@ -62,12 +90,14 @@ func (l *lease) ResetSession(ctx context.Context) error {
 	if l.conn != nil {
 		return l.conn.ResetSession(ctx)
 	}
+	l.ctx = ctx
 	if err := l.c.failures.pending(ctx, false); err != nil {
 		return &checkoutError{err}
 	}
 	cn, err := l.c.checkout(ctx)
 	if err != nil {
 		l.c.failures.add(ctx, err)
+		l.ctx = nil
 		return &checkoutError{err}
 	}
 	l.conn = cn
@@ -90,8 +120,8 @@ func (l *lease) Close() error {
 	if cn == nil {
 		return nil
 	}
-	l.conn = nil
-	return cn.Close()
+	l.checkin(cn)
+	return nil
 }
 
 // checkoutFailures keeps, for a moment, the error of a checkout that
@@ -162,4 +192,98 @@ func (f *checkoutFailures) pending(ctx context.Context, take bool) error {
 		return e.err
 	}
 	return nil
+}
+
+// The entry points database/sql (or a (*sql.Conn).Raw user) calls on a
+// checked-out handle, each making sure the handle has a connection first
+// (see the type's doc). PrepareContext and Prepare are in leasestmt.go.
+
+// ExecContext implements driver.ExecerContext.
+func (l *lease) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	cn, err := l.ready(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return cn.ExecContext(ctx, query, args)
+}
+
+// QueryContext implements driver.QueryerContext.
+func (l *lease) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	cn, err := l.ready(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return cn.QueryContext(ctx, query, args)
+}
+
+// BeginTx implements driver.ConnBeginTx.
+func (l *lease) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	cn, err := l.ready(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return cn.BeginTx(ctx, opts)
+}
+
+// Begin implements driver.Conn.
+func (l *lease) Begin() (driver.Tx, error) {
+	return l.BeginTx(context.Background(), driver.TxOptions{})
+}
+
+// Ping implements driver.Pinger.
+func (l *lease) Ping(ctx context.Context) error {
+	cn, err := l.ready(ctx)
+	if err != nil {
+		return err
+	}
+	return cn.Ping(ctx)
+}
+
+// CheckNamedValue implements driver.NamedValueChecker.
+func (l *lease) CheckNamedValue(nv *driver.NamedValue) error {
+	cn, err := l.ready(l.checkoutCtx())
+	if err != nil {
+		return err
+	}
+	return cn.CheckNamedValue(nv)
+}
+
+// Exec implements driver.Execer (see conn.Exec).
+func (l *lease) Exec(query string, args []driver.Value) (driver.Result, error) {
+	cn, err := l.ready(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	return cn.Exec(query, args)
+}
+
+// Query implements driver.Queryer (see conn.Query).
+func (l *lease) Query(query string, args []driver.Value) (driver.Rows, error) {
+	cn, err := l.ready(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	return cn.Query(query, args)
+}
+
+// Unwrap returns the driver's own connection (see conn.Unwrap), or nil
+// if no connection could be taken for the handle.
+func (l *lease) Unwrap() driver.Conn {
+	cn, err := l.ready(l.checkoutCtx())
+	if err != nil {
+		return nil
+	}
+	return cn.Unwrap()
+}
+
+// Dialect returns the connection's dialect (for (*sql.Conn).Raw users).
+func (l *lease) Dialect() *dialects.Dialect { return l.c.dialect }
+
+// checkoutCtx is the context of the checkout in progress, for the calls
+// database/sql makes without one.
+func (l *lease) checkoutCtx() context.Context {
+	if l.ctx != nil {
+		return l.ctx
+	}
+	return context.Background()
 }

@@ -70,12 +70,11 @@ type textStmt struct {
 }
 
 func (s *textStmt) Close() error {
-	if !s.closed {
-		s.closed = true
-		s.cn.stmtsOpen--
-	}
+	s.closed = true
 	return nil
 }
+
+func (s *textStmt) unbind(bool)   { s.closed = true }
 func (s *textStmt) NumInput() int { return -1 }
 
 func (s *textStmt) Exec(args []driver.Value) (driver.Result, error) {

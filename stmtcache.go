@@ -43,7 +43,7 @@ type cachedStmt struct {
 // before the entry can be lent again (at the latest when it closes the
 // driver connection at checkin), and never uses a closed one, so a
 // checkout allocates no wrapper of its own.
-func (cn *conn) lendCached(query string) driver.Stmt {
+func (cn *conn) lendCached(query string) *stmt {
 	if cn.noStmts || cn.open > 0 && cn.oneAtATime {
 		return nil
 	}
