@@ -26,6 +26,7 @@ type Engine struct {
 	replicas  *replicaSet // ReadReplicas; nil without
 	readOnly  bool        // a replica's engine: writes it gets are refused by the server
 	closed    atomic.Bool
+	enders    enders // goroutines for COMMITs and ROLLBACKs a caller may stop waiting for
 }
 
 // CreateEngine parses url, applies opts (which override the URL's pool
@@ -90,6 +91,7 @@ func (e *Engine) Dispose() { e.connector.pool.Dispose() }
 // Close closes the engine: its *sql.DB and its pool, and its replicas'.
 func (e *Engine) Close() error {
 	e.closed.Store(true)
+	e.enders.close()
 	err := e.db.Close()
 	if e.replicas != nil {
 		err = errors.Join(err, e.replicas.close())
@@ -338,15 +340,16 @@ type endResult struct {
 	err, closeErr error
 }
 
-// startLocked runs end (tx.Commit or tx.Rollback) in a goroutine, so
-// that the caller can stop waiting for the server, and marks c busy
+// startLocked runs end (tx.Commit or tx.Rollback) on another goroutine
+// (one the engine keeps, see enders), so that the caller can stop
+// waiting for the server, and marks c busy
 // until it returns. c.mu must be held. When Close was called meanwhile,
 // the goroutine closes the connection (returning it to the pool).
 func (c *Conn) startLocked(end func() error) <-chan endResult {
 	busy := make(chan struct{})
 	res := make(chan endResult, 1)
 	c.busy = busy
-	go func() {
+	c.engine.enders.run(func() {
 		var r endResult
 		r.err = end()
 		c.mu.Lock()
@@ -361,7 +364,7 @@ func (c *Conn) startLocked(end func() error) <-chan endResult {
 		}
 		res <- r
 		close(busy)
-	}()
+	})
 	return res
 }
 
