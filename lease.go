@@ -71,6 +71,11 @@ func (l *lease) ready(ctx context.Context) (*conn, error) {
 	if cn := l.conn; cn != nil {
 		return cn, nil
 	}
+	return l.take(ctx)
+}
+
+// take is ready's slow path.
+func (l *lease) take(ctx context.Context) (*conn, error) {
 	if err := l.ResetSession(ctx); err != nil {
 		return nil, err
 	}
@@ -200,18 +205,24 @@ func (f *checkoutFailures) pending(ctx context.Context, take bool) error {
 
 // ExecContext implements driver.ExecerContext.
 func (l *lease) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	cn, err := l.ready(ctx)
-	if err != nil {
-		return nil, err
+	cn := l.conn // ready, by hand: every statement comes this way
+	if cn == nil {
+		var err error
+		if cn, err = l.take(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return cn.ExecContext(ctx, query, args)
 }
 
 // QueryContext implements driver.QueryerContext.
 func (l *lease) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	cn, err := l.ready(ctx)
-	if err != nil {
-		return nil, err
+	cn := l.conn // ready, by hand: every statement comes this way
+	if cn == nil {
+		var err error
+		if cn, err = l.take(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return cn.QueryContext(ctx, query, args)
 }
@@ -241,9 +252,12 @@ func (l *lease) Ping(ctx context.Context) error {
 
 // CheckNamedValue implements driver.NamedValueChecker.
 func (l *lease) CheckNamedValue(nv *driver.NamedValue) error {
-	cn, err := l.ready(l.checkoutCtx())
-	if err != nil {
-		return err
+	cn := l.conn
+	if cn == nil {
+		var err error
+		if cn, err = l.take(l.checkoutCtx()); err != nil {
+			return err
+		}
 	}
 	return cn.CheckNamedValue(nv)
 }

@@ -53,9 +53,12 @@ type boundStmt interface {
 // PrepareContext prepares on the lease's pooled connection and returns a
 // statement that follows the lease across checkouts (see leaseStmt).
 func (l *lease) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	cn, err := l.ready(ctx)
-	if err != nil {
-		return nil, err
+	cn := l.conn // ready, by hand: MySQL prepares every statement with arguments
+	if cn == nil {
+		var err error
+		if cn, err = l.take(ctx); err != nil {
+			return nil, err
+		}
 	}
 	s, err := cn.prepareBound(ctx, query)
 	if err != nil {
