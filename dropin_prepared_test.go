@@ -319,3 +319,115 @@ func storedInts(t *testing.T, db *sql.DB, query string) []int {
 	sort.Ints(out)
 	return out
 }
+
+// TestDropInPreparedStress mixes, from many goroutines over few pooled
+// connections, every way database/sql uses a driver statement: a shared
+// db.Prepare, tx.Stmt of it in transactions that commit or roll back,
+// statements prepared on a *sql.Conn and closed after the Conn, and
+// short-lived db.Prepare/Close. Every answer is checked, the committed
+// rows are counted over a plain connection, and nothing stays checked
+// out. Under -race it also checks that the handles' statement
+// bookkeeping is only touched under database/sql's connection lock.
+func TestDropInPreparedStress(t *testing.T) {
+	for _, s := range servers {
+		t.Run(s.name, func(t *testing.T) {
+			ctx := context.Background()
+			raw := withQuery(s.newURL(t), "pool_size=2&max_overflow=1&pool_timeout=30")
+			db := openDB(t, raw)
+			if _, err := db.ExecContext(ctx, "CREATE TABLE prep_stress (g INT, i INT, PRIMARY KEY (g, i))"); err != nil {
+				t.Fatal(err)
+			}
+			add, err := db.PrepareContext(ctx, "SELECT 1 + "+bindArg(s.name, 1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer add.Close()
+			ins, err := db.PrepareContext(ctx, "INSERT INTO prep_stress VALUES ("+bindArg(s.name, 1)+", "+bindArg(s.name, 2)+")")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ins.Close()
+			const goroutines, rounds = 6, 40
+			var committed [goroutines]int
+			var wg sync.WaitGroup
+			errs := make(chan error, goroutines)
+			for g := range goroutines {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					fail := func(format string, args ...any) { errs <- fmt.Errorf("goroutine %d: "+format, append([]any{g}, args...)...) }
+					for i := range rounds {
+						var n int
+						if err := add.QueryRowContext(ctx, i).Scan(&n); err != nil || n != i+1 {
+							fail("shared statement: %d, %v", n, err)
+							return
+						}
+						tx, err := db.BeginTx(ctx, nil)
+						if err != nil {
+							fail("begin: %v", err)
+							return
+						}
+						if _, err := tx.StmtContext(ctx, ins).ExecContext(ctx, g, i); err != nil {
+							tx.Rollback()
+							fail("insert in a transaction: %v", err)
+							return
+						}
+						if i%3 == 0 {
+							err = tx.Rollback()
+						} else {
+							err = tx.Commit()
+							committed[g]++
+						}
+						if err != nil {
+							fail("end of transaction: %v", err)
+							return
+						}
+						sc, err := db.Conn(ctx)
+						if err != nil {
+							fail("conn: %v", err)
+							return
+						}
+						cst, err := sc.PrepareContext(ctx, "SELECT 2 + "+bindArg(s.name, 1))
+						if err == nil {
+							err = cst.QueryRowContext(ctx, i).Scan(&n)
+						}
+						sc.Close()
+						if err != nil || n != i+2 {
+							fail("statement on a Conn: %d, %v", n, err)
+							return
+						}
+						cst.Close() // after its Conn: database/sql closes it when it can
+						short, err := db.PrepareContext(ctx, fmt.Sprintf("SELECT %d + %s", g, bindArg(s.name, 1)))
+						if err == nil {
+							err = short.QueryRowContext(ctx, i).Scan(&n)
+							short.Close()
+						}
+						if err != nil || n != g+i {
+							fail("short-lived statement: %d, %v", n, err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Error(err)
+			}
+			want := 0
+			for _, c := range committed {
+				want += c
+			}
+			var got int
+			if err := testdb.Plain(t, raw).QueryRowContext(ctx, "SELECT count(*) FROM prep_stress").Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("%d rows on the server, %d committed", got, want)
+			}
+			if ps := poolOf(t, db).Stats(); ps.CheckedOut != 0 {
+				t.Errorf("pool after the run: %+v, want nothing checked out", ps)
+			}
+		})
+	}
+}
