@@ -208,7 +208,7 @@ func (cn *conn) prepareBound(ctx context.Context, query string) (boundStmt, erro
 	}
 	s := &stmt{cn: cn, raw: st, query: query, txControl: kind}
 	if !cn.noStmts && kind == doubtNone {
-		s.cached = cn.stmts.put(query, st)
+		s.cached = cn.stmts.put(cn, query, st)
 	}
 	return s, nil
 }

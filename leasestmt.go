@@ -32,8 +32,9 @@ type leaseStmt struct {
 	l        *lease
 	query    string
 	numInput int
-	bound    boundStmt // on l.conn; nil between checkouts
-	idx      int       // index in l.bound while bound
+	bound    boundStmt   // on l.conn; nil between checkouts
+	idx      int         // index in l.bound while bound
+	last     *cachedStmt // the cache entry last lent to it, to lend again without the lookup by text
 	closed   bool
 }
 
@@ -81,6 +82,9 @@ func (l *lease) Prepare(query string) (driver.Stmt, error) {
 }
 
 func (l *lease) bind(ls *leaseStmt, s boundStmt) {
+	if w, ok := s.(*stmt); ok && w.cached != nil {
+		ls.last = w.cached
+	}
 	ls.bound = s
 	ls.idx = len(l.bound)
 	l.bound = append(l.bound, ls)
@@ -121,9 +125,16 @@ func (ls *leaseStmt) stmt(ctx context.Context) (boundStmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := cn.prepareBound(ctx, ls.query)
-	if err != nil {
-		return nil, err
+	var s boundStmt
+	if last := ls.last; last != nil {
+		if w := cn.lendEntry(last); w != nil {
+			s = w // the same pooled connection as last time, its entry free: the usual case
+		}
+	}
+	if s == nil {
+		if s, err = cn.prepareBound(ctx, ls.query); err != nil {
+			return nil, err
+		}
 	}
 	ls.l.bind(ls, s)
 	return s, nil

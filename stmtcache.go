@@ -31,7 +31,9 @@ type cachedStmt struct {
 	query string
 	raw   driver.Stmt
 	lent  bool
-	w     stmt // the wrapper lent with raw (see lendCached)
+	w     stmt          // the wrapper lent with raw (see lendCached)
+	owner *conn         // the connection whose cache holds it; nil once evicted
+	elem  *list.Element // its place in owner's LRU list
 }
 
 // lendCached is PrepareContext's path for SQL the connection has cached:
@@ -51,6 +53,19 @@ func (cn *conn) lendCached(query string) *stmt {
 	if cs == nil {
 		return nil
 	}
+	cs.w = stmt{cn: cn, raw: cs.raw, query: cs.query, cached: cs}
+	return &cs.w
+}
+
+// lendEntry lends cs, an entry of this connection's cache found without
+// the lookup by text (a statement bound to it at an earlier checkout, see
+// leaseStmt), or returns nil when lendCached's rules say no.
+func (cn *conn) lendEntry(cs *cachedStmt) *stmt {
+	if cs.owner != cn || cs.lent || cn.noStmts || cn.open > 0 && cn.oneAtATime {
+		return nil
+	}
+	cs.lent = true
+	cn.stmts.lru.MoveToFront(cs.elem)
 	cs.w = stmt{cn: cn, raw: cs.raw, query: cs.query, cached: cs}
 	return &cs.w
 }
@@ -76,7 +91,7 @@ func (c *stmtCache) get(query string) *cachedStmt {
 // put takes a new statement into the cache, lent, if there is no entry
 // for its text; it reports whether it did. It may evict (and close) the
 // least recently used statement that is not lent.
-func (c *stmtCache) put(query string, raw driver.Stmt) *cachedStmt {
+func (c *stmtCache) put(owner *conn, query string, raw driver.Stmt) *cachedStmt {
 	if c.byQuery == nil {
 		c.byQuery = map[string]*list.Element{}
 	}
@@ -89,6 +104,7 @@ func (c *stmtCache) put(query string, raw driver.Stmt) *cachedStmt {
 				c.lru.Remove(e)
 				delete(c.byQuery, old.query)
 				old.raw.Close()
+				old.evict()
 				break
 			}
 		}
@@ -96,15 +112,25 @@ func (c *stmtCache) put(query string, raw driver.Stmt) *cachedStmt {
 			return nil // every cached statement is lent
 		}
 	}
-	cs := &cachedStmt{query: query, raw: raw, lent: true}
-	c.byQuery[query] = c.lru.PushFront(cs)
+	cs := &cachedStmt{query: query, raw: raw, lent: true, owner: owner}
+	cs.elem = c.lru.PushFront(cs)
+	c.byQuery[query] = cs.elem
 	return cs
+}
+
+// evict drops the entry's references to its connection: a leaseStmt may
+// keep the entry (to find it again without the lookup by text) long after
+// the connection is gone.
+func (cs *cachedStmt) evict() {
+	cs.owner, cs.raw, cs.elem, cs.w = nil, nil, nil, stmt{}
 }
 
 // closeAll closes every cached statement (the connection is closing).
 func (c *stmtCache) closeAll() {
 	for e := c.lru.Front(); e != nil; e = e.Next() {
-		e.Value.(*cachedStmt).raw.Close()
+		cs := e.Value.(*cachedStmt)
+		cs.raw.Close()
+		cs.evict()
 	}
 	c.byQuery = nil
 	c.lru.Init()
