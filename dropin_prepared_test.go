@@ -355,7 +355,9 @@ func TestDropInPreparedStress(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					fail := func(format string, args ...any) { errs <- fmt.Errorf("goroutine %d: "+format, append([]any{g}, args...)...) }
+					fail := func(format string, args ...any) {
+						errs <- fmt.Errorf("goroutine %d: "+format, append([]any{g}, args...)...)
+					}
 					for i := range rounds {
 						var n int
 						if err := add.QueryRowContext(ctx, i).Scan(&n); err != nil || n != i+1 {
