@@ -433,3 +433,49 @@ func TestDropInPreparedStress(t *testing.T) {
 		})
 	}
 }
+
+// TestDropInPreparedAfterEviction: a statement whose cache entry was
+// evicted between its executions (more distinct statements than the cache
+// holds ran on its connection meanwhile) is prepared again, not run on
+// the closed one.
+func TestDropInPreparedAfterEviction(t *testing.T) {
+	for _, s := range servers {
+		t.Run(s.name, func(t *testing.T) {
+			ctx := context.Background()
+			raw := s.newURL(t)
+			inj := newInjector(t, raw)
+			c, err := alchemy.NewConnector(withQuery(raw, "pool_size=1&max_overflow=0"), alchemy.WithConnector(inj))
+			if err != nil {
+				t.Fatal(err)
+			}
+			db := sql.OpenDB(c)
+			defer db.Close()
+			q := "SELECT /* evicted */ 1 + " + bindArg(s.name, 1)
+			st, err := db.PrepareContext(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			var n int
+			if err := st.QueryRowContext(ctx, 1).Scan(&n); err != nil || n != 2 {
+				t.Fatalf("first execution: %d, %v", n, err)
+			}
+			for i := range 70 {
+				other, err := db.PrepareContext(ctx, fmt.Sprintf("SELECT /* other %d */ %d + %s", i, i, bindArg(s.name, 1)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := other.QueryRowContext(ctx, 1).Scan(&n); err != nil || n != i+1 {
+					t.Fatalf("statement %d: %d, %v", i, n, err)
+				}
+				other.Close()
+			}
+			if err := st.QueryRowContext(ctx, 2).Scan(&n); err != nil || n != 3 {
+				t.Fatalf("execution after the eviction: %d, %v", n, err)
+			}
+			if got := inj.prepares(q); got != 2 {
+				t.Errorf("the statement was prepared %d times, want 2 (again after its eviction)", got)
+			}
+		})
+	}
+}
