@@ -39,13 +39,7 @@ func TestDropInPreparedKeepsHandle(t *testing.T) {
 		t.Run(s.name, func(t *testing.T) {
 			ctx := context.Background()
 			raw := s.newURL(t)
-			inj := newInjector(t, raw)
-			c, err := alchemy.NewConnector(withQuery(raw, "pool_size=2&max_overflow=0&pool_timeout=20"), alchemy.WithConnector(inj))
-			if err != nil {
-				t.Fatal(err)
-			}
-			db := sql.OpenDB(c)
-			defer db.Close()
+			db, c, inj := injectedDB(t, raw, "pool_size=2&max_overflow=0&pool_timeout=20")
 			q := "SELECT /* keeps handle */ 1 + " + bindArg(s.name, 1)
 			st, err := db.PrepareContext(ctx, q)
 			if err != nil {
@@ -175,13 +169,7 @@ func TestDropInPreparedRebindFaults(t *testing.T) {
 			t.Run(s.name+"/"+tt.name, func(t *testing.T) {
 				ctx := context.Background()
 				raw := s.newURL(t)
-				inj := newInjector(t, raw)
-				c, err := alchemy.NewConnector(withQuery(raw, "pool_size=1&max_overflow=0&pool_timeout=10"), alchemy.WithConnector(inj))
-				if err != nil {
-					t.Fatal(err)
-				}
-				db := sql.OpenDB(c)
-				defer db.Close()
+				db, c, inj := injectedDB(t, raw, "pool_size=1&max_overflow=0&pool_timeout=10")
 				if _, err := db.ExecContext(ctx, "CREATE TABLE prep_fault (id INT PRIMARY KEY)"); err != nil {
 					t.Fatal(err)
 				}
@@ -232,14 +220,7 @@ func TestDropInPreparedAfterKill(t *testing.T) {
 			ctx := context.Background()
 			raw := s.newURL(t)
 			admin := s.admin(t)
-			c, err := alchemy.NewConnector(raw)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			native := sql.OpenDB(c.Underlying())
-			defer native.Close()
-			native.SetMaxOpenConns(1)
+			native := nativeDB(t, raw)
 			if _, err := native.ExecContext(ctx, "CREATE TABLE prep_kill (side VARCHAR(8), id INT, PRIMARY KEY (side, id))"); err != nil {
 				t.Fatal(err)
 			}
@@ -443,13 +424,7 @@ func TestDropInPreparedAfterEviction(t *testing.T) {
 		t.Run(s.name, func(t *testing.T) {
 			ctx := context.Background()
 			raw := s.newURL(t)
-			inj := newInjector(t, raw)
-			c, err := alchemy.NewConnector(withQuery(raw, "pool_size=1&max_overflow=0"), alchemy.WithConnector(inj))
-			if err != nil {
-				t.Fatal(err)
-			}
-			db := sql.OpenDB(c)
-			defer db.Close()
+			db, _, inj := injectedDB(t, raw, "pool_size=1&max_overflow=0")
 			q := "SELECT /* evicted */ 1 + " + bindArg(s.name, 1)
 			st, err := db.PrepareContext(ctx, q)
 			if err != nil {
@@ -478,4 +453,34 @@ func TestDropInPreparedAfterEviction(t *testing.T) {
 			}
 		})
 	}
+}
+
+// injectedDB opens raw through alchemy (with the pool settings in query)
+// over a fault injector, returning the *sql.DB, its Connector and the
+// injector.
+func injectedDB(t *testing.T, raw, query string) (*sql.DB, *alchemy.Connector, *injector) {
+	t.Helper()
+	inj := newInjector(t, raw)
+	c, err := alchemy.NewConnector(withQuery(raw, query), alchemy.WithConnector(inj))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	t.Cleanup(func() { db.Close() })
+	return db, c, inj
+}
+
+// nativeDB opens raw over the driver directly (alchemy's URL parsing
+// only), on one connection, so that session counters cover every call.
+func nativeDB(t *testing.T, raw string) *sql.DB {
+	t.Helper()
+	c, err := alchemy.NewConnector(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	native := sql.OpenDB(c.Underlying())
+	t.Cleanup(func() { native.Close() })
+	native.SetMaxOpenConns(1)
+	return native
 }

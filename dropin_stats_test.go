@@ -443,14 +443,7 @@ func TestDropInPreparedServerCounts(t *testing.T) {
 	for _, s := range servers {
 		t.Run(s.name, func(t *testing.T) {
 			raw := s.newURL(t)
-			c, err := alchemy.NewConnector(raw)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			native := sql.OpenDB(c.Underlying())
-			defer native.Close()
-			native.SetMaxOpenConns(1)
+			native := nativeDB(t, raw)
 			sides := []struct {
 				name string
 				db   *sql.DB
