@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-alchemy/alchemy/dialects"
@@ -136,6 +137,10 @@ func (l *lease) Close() error {
 type checkoutFailures struct {
 	mu      sync.Mutex
 	entries []checkoutFailure
+	// n is len(entries), for the checkouts that find none without taking
+	// mu (every checkout asks; entries exist only after a failure). The
+	// entry a caller looks for was added by its own goroutine.
+	n atomic.Int32
 }
 
 type checkoutFailure struct {
@@ -174,11 +179,15 @@ func (f *checkoutFailures) add(ctx context.Context, err error) {
 		f.entries = append(f.entries[:0], f.entries[1:]...)
 	}
 	f.entries = append(f.entries, checkoutFailure{ctx: ctx, err: err, at: now})
+	f.n.Store(int32(len(f.entries)))
 }
 
 // pending returns the error a checkout under ctx failed with a moment
 // ago, if any, removing it when take is set.
 func (f *checkoutFailures) pending(ctx context.Context, take bool) error {
+	if f.n.Load() == 0 {
+		return nil
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.entries) == 0 || !comparableCtx(ctx) {
@@ -190,6 +199,7 @@ func (f *checkoutFailures) pending(ctx context.Context, take bool) error {
 		}
 		if take {
 			f.entries = append(f.entries[:i], f.entries[i+1:]...)
+			f.n.Store(int32(len(f.entries)))
 		}
 		if time.Since(e.at) >= failureTTL {
 			return nil
