@@ -141,6 +141,13 @@ func (cn *conn) note(ctx context.Context, err error) error {
 	return err
 }
 
+// isBroken reports whether a disconnect-class error was seen.
+func (cn *conn) isBroken() bool {
+	cn.mu.Lock()
+	defer cn.mu.Unlock()
+	return cn.broken != nil
+}
+
 func (cn *conn) setDoubt(d doubt) {
 	cn.mu.Lock()
 	if d > cn.doubt {

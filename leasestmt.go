@@ -96,9 +96,7 @@ func (l *lease) unbindAll(cn *conn) {
 	if len(l.bound) == 0 {
 		return
 	}
-	cn.mu.Lock()
-	broken := cn.broken != nil
-	cn.mu.Unlock()
+	broken := cn.isBroken()
 	for i, ls := range l.bound {
 		ls.bound.unbind(broken)
 		ls.bound = nil
@@ -151,7 +149,14 @@ func (ls *leaseStmt) Close() error {
 	l := ls.l
 	var err error
 	if s := ls.bound; s != nil {
-		err = s.Close()
+		// database/sql also closes statements of a connection it is
+		// discarding (driver.ErrBadConn), before the lease's Close: a
+		// broken connection's statements go with it, unsent.
+		if cn := l.conn; cn != nil && cn.isBroken() {
+			s.unbind(true)
+		} else {
+			err = s.Close()
+		}
 		ls.bound = nil
 		last := len(l.bound) - 1
 		moved := l.bound[last]
