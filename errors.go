@@ -95,5 +95,11 @@ var (
 
 // KindOf classifies any driver error — from the drop-in path too —
 // without an engine: the registered dialects each recognise their own
-// drivers' errors.
+// drivers' errors. It cannot tell which server answered, so it applies
+// the base dialect's rules (PostgreSQL's for a CockroachDB or YugabyteDB
+// error, MySQL's for TiDB or Vitess); where a variant classifies a code
+// differently, ask the dialect of the database the error came from:
+//
+//	d, err := dialects.Of(ctx, db) // the *sql.DB opened with sql.Open("alchemy", url)
+//	kind := d.Kind(queryErr)
 func KindOf(err error) dialects.ErrorKind { return dialects.KindOf(err) }
