@@ -246,8 +246,8 @@ func isNull(v any) bool {
 	switch v.(type) {
 	case nil:
 		return true
-	case string, int, int64, float64, bool:
-		return false // the usual values, without the interface check below
+	case string, int, int64, float64, bool, *ColumnClause:
+		return false // the usual values and a join's column, without the interface check below
 	}
 	e, ok := v.(Expr)
 	if !ok {

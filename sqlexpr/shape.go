@@ -613,78 +613,82 @@ func (c *shaper) shapeOrderItem(it OrderItem) bool {
 }
 
 // shaper writes the fast key of one statement. It lives on the stack of
-// Compile: fixed arrays instead of slices, so that a cache hit neither
-// takes a compiler from the pool nor stores slice headers.
+// Compile: a fixed array for the key, so that a cache hit neither takes a
+// compiler from the pool nor allocates a key.
 type shaper struct {
 	d       *dialects.Dialect
 	refCols bool // columns write their FROM reference: where they add FROM elements
 	full    bool // the key or the references did not fit
 	n       int  // bytes of b written
-	nargs   int
 	nrefs   int
 	refs    [8]unsafe.Pointer // the distinct FROM elements referred to
-	args    [8]any            // the bound values, in placeholder order
-	long    []any             // all of them, once more than args holds
-	b       [320]byte         // the key: the dialect's address, then the shape
+	// The bound values, in placeholder order: in the argsBuf of the
+	// statement being shaped while own holds it (see start), else, or
+	// once they outgrow it, in a slice of the heap.
+	args []any
+	own  *SelectStmt
+	b    [320]byte // the key: the dialect's address, then the shape
+}
+
+// start makes s's small argument buffer the shaper's, when no earlier
+// compilation of s returned it: the values are then collected straight
+// into the slice a hit returns, which saves an allocation per statement
+// built and run once (the usual case) and a copy.
+func (c *shaper) start(s *SelectStmt) {
+	if atomic.CompareAndSwapUint32(&s.argsTaken, 0, 1) {
+		c.args, c.own = s.argsBuf[:0:len(s.argsBuf)], s
+	}
+}
+
+// release gives the statement's buffer back, for a compilation whose
+// values are not returned from it.
+func (c *shaper) release() {
+	if c.own != nil {
+		atomic.StoreUint32(&c.own.argsTaken, 0)
+		c.own = nil
+	}
 }
 
 // keyString returns the key written; it aliases c.
 func (c *shaper) keyString() string { return unsafe.String(&c.b[0], c.n) }
 
-// argsFor returns the bound values of s in a slice that belongs to the
-// caller: the statement's own small buffer the first time it is
-// compiled (which saves an allocation per statement built and run
-// once, the usual case), else a new slice.
-func (c *shaper) argsFor(s *SelectStmt) []any {
-	if c.long != nil {
-		return c.long // already the caller's
+// argsFor returns the bound values in a slice that belongs to the
+// caller: the statement's own buffer when they are there (the buffer
+// then stays taken), else a slice of the heap.
+func (c *shaper) argsFor() []any {
+	if c.own != nil {
+		if unsafe.SliceData(c.args) == &c.own.argsBuf[0] {
+			return c.args[:len(c.args):len(c.args)]
+		}
+		c.release() // they outgrew it
 	}
-	var args []any
-	if c.nargs <= len(s.argsBuf) && atomic.CompareAndSwapUint32(&s.argsTaken, 0, 1) {
-		args = s.argsBuf[:c.nargs:c.nargs]
-	} else {
-		args = make([]any, c.nargs)
+	if c.args == nil {
+		return []any{}
 	}
-	for i := range args { // cheaper than copy for a few values
-		args[i] = c.args[i]
-	}
-	return args
+	return c.args
 }
 
-// values returns the bound values collected, in c or in c.long.
-func (c *shaper) values() []any {
-	if c.long != nil {
-		return c.long
-	}
-	return c.args[:c.nargs]
-}
+// values returns the bound values collected.
+func (c *shaper) values() []any { return c.args }
 
-// arg collects a bound value: in c.args, or once there are more than it
-// holds, in c.long, a slice of the heap.
+// arg collects a bound value.
 func (c *shaper) arg(v any) {
-	if c.long != nil {
-		c.long = append(c.long, v)
-		return
+	if len(c.args) == cap(c.args) {
+		c.grow(len(SelectStmt{}.argsBuf))
 	}
-	if c.nargs == len(c.args) {
-		c.long = append(make([]any, 0, 2*len(c.args)), c.args[:]...)
-		c.long = append(c.long, v)
-		return
-	}
-	c.args[c.nargs] = v
-	c.nargs++
+	c.args = append(c.args, v)
 }
 
-// reserve makes room for n more values in one allocation when they do
-// not fit in c.args: a long IN list would otherwise grow c.long by
-// doubling, an allocation and a copy each time. A few more are kept for
-// the values after the list (a LIMIT, other conditions).
+// grow makes room for n more values in c.args, in a slice of the heap.
+func (c *shaper) grow(n int) { c.args = slices.Grow(c.args, n) }
+
+// reserve makes room for n more values in one allocation: a long IN
+// list would otherwise grow c.args by doubling, an allocation and a copy
+// each time. A few more are kept for the values after the list (a LIMIT,
+// other conditions).
 func (c *shaper) reserve(n int) {
-	switch {
-	case c.long != nil:
-		c.long = slices.Grow(c.long, n+4)
-	case c.nargs+n > len(c.args):
-		c.long = append(make([]any, 0, c.nargs+n+4), c.args[:c.nargs]...)
+	if cap(c.args)-len(c.args) < n {
+		c.grow(n + 4)
 	}
 }
 
