@@ -157,6 +157,10 @@ func (c *compiler) column(col *ColumnClause) {
 		c.qualifier(q)
 		c.kw(".")
 	}
+	if col.from == nil && col.table != nil {
+		c.cachedIdent(&col.quoted, col.name) // a table's own column, made once
+		return
+	}
 	c.ident(col.name)
 }
 
@@ -184,7 +188,7 @@ func (c *compiler) tableName(t *TableClause) {
 		c.ident(t.schema)
 		c.kw(".")
 	}
-	c.ident(t.name)
+	c.cachedIdent(&t.quoted, t.name)
 }
 
 func (c *compiler) binary(b *BinaryExpr) {

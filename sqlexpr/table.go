@@ -24,9 +24,10 @@ type TableClause struct {
 	// a direct-mapped table filled as columns are added, a column in
 	// the first free of its two slots.
 	bySite [colSites]*ColumnClause
-	pk     []string // primary key column names, see SetPrimaryKey
-	id     uint64   // interned (schema, name), see intern.go
-	kw     uint64   // its word in a fast cache key (shape.go)
+	pk     []string                    // primary key column names, see SetPrimaryKey
+	id     uint64                      // interned (schema, name), see intern.go
+	kw     uint64                      // its word in a fast cache key (shape.go)
+	quoted atomic.Pointer[quotedIdent] // the name as last written, see compiler.cachedIdent
 	// hasDefaults is set when a column has a client-side default, so
 	// that an INSERT into any other table skips looking for them.
 	hasDefaults bool
@@ -176,6 +177,9 @@ type ColumnClause struct {
 	// cmp is the last comparison with another column made with this
 	// one on the left (see compareColumns).
 	cmp atomic.Pointer[BinaryExpr]
+	// quoted is the name as the dialect that last wrote it writes it
+	// (see compiler.cachedIdent); used for a table's own columns.
+	quoted atomic.Pointer[quotedIdent]
 }
 
 // Name returns the column's name.
