@@ -2,6 +2,9 @@ package sqlexpr_test
 
 import (
 	"fmt"
+	"github.com/go-alchemy/alchemy/dialects"
+	"github.com/go-alchemy/alchemy/dialects/mysql"
+	"github.com/go-alchemy/alchemy/dialects/postgresql"
 	"strings"
 	"testing"
 
@@ -48,5 +51,33 @@ func TestTableCByOtherBytes(t *testing.T) {
 	// Adding a name again keeps its column.
 	if u.AddColumn(strings.Clone("id")) != u.Columns()[0] || len(u.Columns()) != 3 {
 		t.Error("AddColumn of an existing name made a new column")
+	}
+}
+
+// A table's and its columns' quoted names are kept for the dialect that
+// last wrote them; compiling for dialects in turn, and with a variant of
+// a dialect that reserves another word, writes each one's quoting.
+func TestQuotedNamesFollowTheDialect(t *testing.T) {
+	tbl := sqlexpr.NewTable("order", "id", "Name", "rank")
+	stmt := func() sqlexpr.Statement {
+		return sqlexpr.Select(tbl.C("id"), tbl.C("Name"), tbl.C("rank")).Where(tbl.C("rank").Eq(1))
+	}
+	pg := postgresql.Dialect
+	my := mysql.Dialect
+	extra := pg.Clone()
+	extra.ReservedWords["id"] = struct{}{}
+	want := map[*dialects.Dialect]string{
+		pg:    `SELECT "order".id, "order"."Name", "order".rank FROM "order" WHERE "order".rank = $1`,
+		my:    "SELECT `order`.id, `order`.`Name`, `order`.`rank` FROM `order` WHERE `order`.`rank` = ?",
+		extra: `SELECT "order"."id", "order"."Name", "order".rank FROM "order" WHERE "order".rank = $1`,
+	}
+	off := sqlexpr.NewCompiler(0)
+	for round := range 2 {
+		for _, d := range []*dialects.Dialect{pg, my, extra, pg, extra, my} {
+			sql, _, err := off.Compile(stmt(), d)
+			if err != nil || sql != want[d] {
+				t.Errorf("round %d, %s: %q, %v\nwant %q", round, d.Name, sql, err, want[d])
+			}
+		}
 	}
 }
