@@ -178,6 +178,17 @@ func (c *compiler) addLeaves(f FromClause) {
 }
 
 func hasLeaf(leaves []FromClause, f FromClause) bool {
+	if t, ok := f.(*TableClause); ok {
+		// The usual leaf: comparing pointers of one type, instead of
+		// interfaces (which calls the runtime when the types match),
+		// gives the same answer.
+		for _, l := range leaves {
+			if lt, ok := l.(*TableClause); ok && lt == t {
+				return true
+			}
+		}
+		return false
+	}
 	for _, l := range leaves {
 		if l == f {
 			return true
