@@ -243,6 +243,9 @@ func (in *InExpr) setValues(vals []operand) {
 // isNull reports whether v is nil or Null(): "= NULL" is never true, so
 // Eq and Ne turn them into IS NULL and IS NOT NULL, as SQLAlchemy does.
 func isNull(v any) bool {
+	if _, ok := v.(string); ok {
+		return false // the commonest value, before the switch's lookup of the type
+	}
 	switch v.(type) {
 	case nil:
 		return true

@@ -444,11 +444,18 @@ func (c *shaper) shapeBinary(x *BinaryExpr) bool {
 // isPlainValue reports whether v is one of the usual bound values, which
 // are never expressions.
 func isPlainValue(v any) bool {
-	switch v.(type) {
-	case string, int, int64, nil:
+	// One comparison of the type word each: a type switch would look
+	// the type's hash up first.
+	if _, ok := v.(string); ok {
 		return true
 	}
-	return false
+	if _, ok := v.(int64); ok {
+		return true
+	}
+	if _, ok := v.(int); ok {
+		return true
+	}
+	return v == nil
 }
 
 // shapeOperand writes an operand: its expression, or a bound value.
