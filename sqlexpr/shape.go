@@ -398,18 +398,17 @@ func (c *shaper) shapeColumn(col *ColumnClause) bool {
 
 // shapeExpr writes an expression operand.
 func (c *shaper) shapeExpr(e Expr) bool {
-	// The commonest nodes skip canon (see compiler.expr).
-	switch x := e.(type) {
-	case *ColumnClause:
+	// The commonest nodes skip canon (see compiler.expr), each found by
+	// one comparison of the itab (a type switch looks the type's hash
+	// up first).
+	if x, ok := e.(*ColumnClause); ok {
 		return c.shapeColumn(x)
-	case *BinaryExpr:
-		if x != nil && x.self != nil {
-			return c.shapeBinary(x)
-		}
-	case *InExpr:
-		if x != nil && x.self != nil {
-			return c.shapeNode(x)
-		}
+	}
+	if x, ok := e.(*BinaryExpr); ok && x != nil && x.self != nil {
+		return c.shapeBinary(x)
+	}
+	if x, ok := e.(*InExpr); ok && x != nil && x.self != nil {
+		return c.shapeIn(x)
 	}
 	n := canon(e)
 	if n == nil {
