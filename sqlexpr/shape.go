@@ -270,6 +270,9 @@ func (c *shaper) shapeAlias(a *AliasClause) bool {
 
 // shapeFrom writes an explicit FROM element or the right side of a join.
 func (c *shaper) shapeFrom(f FromClause) bool {
+	if t, ok := f.(*TableClause); ok && t != nil {
+		return c.shapeTable(t) // a table is its own canonical node
+	}
 	switch x := canonFrom(f).(type) {
 	case *TableClause:
 		return c.shapeTable(x)
