@@ -39,6 +39,10 @@ func (c *compiler) expr(e Expr, minPrec int) {
 
 // operand writes an operand: its expression, or a placeholder.
 func (c *compiler) operand(op *operand, minPrec int) {
+	if isPlainValue(op.x) {
+		c.bind(op.x) // the usual value, without the lookup of an itab below
+		return
+	}
 	if e, ok := op.x.(Expr); ok {
 		c.expr(e, minPrec)
 		return

@@ -161,6 +161,9 @@ func (d *fromDeriver) orderItem(o OrderItem) {
 }
 
 func (d *fromDeriver) operand(op *operand) {
+	if isPlainValue(op.x) {
+		return // a value: no FROM element, and no lookup of an itab
+	}
 	if e, ok := op.x.(Expr); ok {
 		d.expr(canon(e))
 	}
