@@ -11,6 +11,12 @@ import (
 
 // Eq is "=", or IS NULL when v is nil or Null().
 func (o Operators) Eq(v any) Expr {
+	if _, ok := v.(string); ok {
+		return newBinary(o.self, opEq, v) // the commonest value: neither NULL nor a column
+	}
+	if _, ok := v.(*ColumnClause); ok {
+		return compare(o.self, opEq, v) // a join's condition: not NULL either
+	}
 	if isNull(v) {
 		return newUnary(opIsNull, o.self)
 	}
@@ -19,6 +25,9 @@ func (o Operators) Eq(v any) Expr {
 
 // Ne is "<>", or IS NOT NULL when v is nil or Null().
 func (o Operators) Ne(v any) Expr {
+	if _, ok := v.(string); ok {
+		return newBinary(o.self, opNe, v) // as in Eq
+	}
 	if isNull(v) {
 		return newUnary(opIsNotNull, o.self)
 	}
