@@ -103,8 +103,11 @@ func Compile(stmt Statement, d *dialects.Dialect) (sql string, args []any, err e
 // Compile is [Compile] with c's cache. The returned args slice belongs to
 // the caller.
 func (c *Compiler) Compile(stmt Statement, d *dialects.Dialect) (string, []any, error) {
-	stmt = withClientDefaults(stmt)
 	l := c.cache.Load()
+	s, isSelect := stmt.(*SelectStmt)
+	if !isSelect {
+		stmt = withClientDefaults(stmt) // an INSERT's; a SELECT has none
+	}
 	if l == nil || d == nil {
 		return c.renderLinted(stmt, d)
 	}
@@ -113,23 +116,26 @@ func (c *Compiler) Compile(stmt Statement, d *dialects.Dialect) (string, []any, 
 	// keeps its dialect alive, so the address cannot be reused by another
 	// dialect while the entry exists.
 	addr := uint64(uintptr(unsafe.Pointer(d)))
-	if s, ok := stmt.(*SelectStmt); ok && s != nil {
+	if isSelect && s != nil {
 		sh := shaper{d: d}
+		sh.start(s)
 		sh.put8(addr)
 		if sh.shapeSelect(s) {
 			key, slot := sh.keyString(), sh.slot()
 			if sql, ok := l.getFront(key, slot); ok {
-				return sql, sh.argsFor(s), nil
+				return sql, sh.argsFor(), nil
 			}
 			if e := l.getEntry(key); e != nil {
-				return e.sql, sh.argsFor(s), nil
+				return e.sql, sh.argsFor(), nil
 			}
 			sql, rargs, err := c.renderLinted(stmt, d)
 			if err == nil && sameArgs(sh.values(), rargs) {
 				l.put(d, strings.Clone(key), sql, slot)
 			}
+			sh.release() // the compiler's arguments are returned
 			return sql, rargs, err
 		}
+		sh.release()
 	}
 	k := getCompiler(d, true)
 	k.buf = binary.LittleEndian.AppendUint64(k.buf, addr)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-alchemy/alchemy/dialects"
 )
@@ -155,6 +156,37 @@ func (c *compiler) ident(name string) {
 		return
 	}
 	c.buf = append(c.buf, q...)
+}
+
+// quotedIdent is a name as a dialect writes it.
+type quotedIdent struct {
+	d *dialects.Dialect
+	s string
+}
+
+// cachedIdent is ident for the name of a table or of a table's column,
+// which never changes: p keeps the name as the dialect that last wrote
+// it writes it, so that compiling the table's statements again quotes
+// nothing (deciding to quote looks the name up among the reserved
+// words, most of an uncached compilation's time). Dialects are not
+// modified once used, so the text depends on the dialect's address and
+// the name alone.
+func (c *compiler) cachedIdent(p *atomic.Pointer[quotedIdent], name string) {
+	if c.keyMode {
+		c.token(tagIdent, name)
+		return
+	}
+	if q := p.Load(); q != nil && q.d == c.d {
+		c.kw(q.s)
+		return
+	}
+	q, err := c.d.QuoteIdent(name)
+	if err != nil {
+		c.setErr(fmt.Errorf("sqlexpr: %w", err))
+		return
+	}
+	p.Store(&quotedIdent{d: c.d, s: q})
+	c.kw(q)
 }
 
 // userText writes SQL text the user supplied (Text, LiteralColumn, a

@@ -39,6 +39,10 @@ func (c *compiler) expr(e Expr, minPrec int) {
 
 // operand writes an operand: its expression, or a placeholder.
 func (c *compiler) operand(op *operand, minPrec int) {
+	if isPlainValue(op.x) {
+		c.bind(op.x) // the usual value, without the lookup of an itab below
+		return
+	}
 	if e, ok := op.x.(Expr); ok {
 		c.expr(e, minPrec)
 		return
@@ -157,6 +161,10 @@ func (c *compiler) column(col *ColumnClause) {
 		c.qualifier(q)
 		c.kw(".")
 	}
+	if col.from == nil && col.table != nil {
+		c.cachedIdent(&col.quoted, col.name) // a table's own column, made once
+		return
+	}
 	c.ident(col.name)
 }
 
@@ -184,7 +192,7 @@ func (c *compiler) tableName(t *TableClause) {
 		c.ident(t.schema)
 		c.kw(".")
 	}
-	c.ident(t.name)
+	c.cachedIdent(&t.quoted, t.name)
 }
 
 func (c *compiler) binary(b *BinaryExpr) {

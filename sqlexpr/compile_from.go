@@ -161,6 +161,9 @@ func (d *fromDeriver) orderItem(o OrderItem) {
 }
 
 func (d *fromDeriver) operand(op *operand) {
+	if isPlainValue(op.x) {
+		return // a value: no FROM element, and no lookup of an itab
+	}
 	if e, ok := op.x.(Expr); ok {
 		d.expr(canon(e))
 	}
@@ -178,6 +181,17 @@ func (c *compiler) addLeaves(f FromClause) {
 }
 
 func hasLeaf(leaves []FromClause, f FromClause) bool {
+	if t, ok := f.(*TableClause); ok {
+		// The usual leaf: comparing pointers of one type, instead of
+		// interfaces (which calls the runtime when the types match),
+		// gives the same answer.
+		for _, l := range leaves {
+			if lt, ok := l.(*TableClause); ok && lt == t {
+				return true
+			}
+		}
+		return false
+	}
 	for _, l := range leaves {
 		if l == f {
 			return true

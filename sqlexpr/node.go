@@ -155,6 +155,9 @@ func (op *operand) value() any {
 // toOperand coerces an argument: expressions stay expressions, SELECTs
 // become scalar subqueries, anything else is a value to bind.
 func toOperand(v any) operand {
+	if _, ok := v.(string); ok {
+		return operand{x: v} // the commonest value, before the switch's lookup of the type
+	}
 	switch x := v.(type) {
 	case string, int, int64, float64, bool, nil:
 		// The usual values, decided without the interface checks below.

@@ -11,6 +11,12 @@ import (
 
 // Eq is "=", or IS NULL when v is nil or Null().
 func (o Operators) Eq(v any) Expr {
+	if _, ok := v.(string); ok {
+		return newBinary(o.self, opEq, v) // the commonest value: neither NULL nor a column
+	}
+	if _, ok := v.(*ColumnClause); ok {
+		return compare(o.self, opEq, v) // a join's condition: not NULL either
+	}
 	if isNull(v) {
 		return newUnary(opIsNull, o.self)
 	}
@@ -19,6 +25,9 @@ func (o Operators) Eq(v any) Expr {
 
 // Ne is "<>", or IS NOT NULL when v is nil or Null().
 func (o Operators) Ne(v any) Expr {
+	if _, ok := v.(string); ok {
+		return newBinary(o.self, opNe, v) // as in Eq
+	}
 	if isNull(v) {
 		return newUnary(opIsNotNull, o.self)
 	}
@@ -243,11 +252,14 @@ func (in *InExpr) setValues(vals []operand) {
 // isNull reports whether v is nil or Null(): "= NULL" is never true, so
 // Eq and Ne turn them into IS NULL and IS NOT NULL, as SQLAlchemy does.
 func isNull(v any) bool {
+	if _, ok := v.(string); ok {
+		return false // the commonest value, before the switch's lookup of the type
+	}
 	switch v.(type) {
 	case nil:
 		return true
-	case string, int, int64, float64, bool:
-		return false // the usual values, without the interface check below
+	case string, int, int64, float64, bool, *ColumnClause:
+		return false // the usual values and a join's column, without the interface check below
 	}
 	e, ok := v.(Expr)
 	if !ok {

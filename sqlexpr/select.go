@@ -168,6 +168,17 @@ const (
 // tables (and aliases, subqueries, CTEs) standing for all their columns.
 func Select(items ...SelectItem) *SelectStmt {
 	s := &SelectStmt{}
+	if len(items) <= len(s.itemsBuf) {
+		// The usual short list, straight into the array.
+		for i, it := range items {
+			if it == nil {
+				s.setErr(invalidf("Select: nil item"))
+			}
+			s.itemsBuf[i] = it
+		}
+		s.nItems = uint8(len(items))
+		return s
+	}
 	for _, it := range items {
 		if it == nil {
 			s.setErr(invalidf("Select: nil item"))
@@ -285,6 +296,18 @@ func (s *SelectStmt) addJoin(right FromClause, on Expr, kind joinKind) *SelectSt
 // Where adds conditions, joined with AND to those already there, and
 // returns s. Nil conditions are skipped.
 func (s *SelectStmt) Where(conds ...Expr) *SelectStmt {
+	if n := int(s.nWhere); n+len(conds) <= len(s.whereBuf) {
+		// They fit in the array (nWhere is not spilled, which is
+		// larger): no call per condition.
+		for _, c := range conds {
+			if c != nil {
+				s.whereBuf[n] = c
+				n++
+			}
+		}
+		s.nWhere = uint8(n)
+		return s
+	}
 	for _, c := range conds {
 		if c != nil {
 			s.addWhere(c)

@@ -270,6 +270,9 @@ func (c *shaper) shapeAlias(a *AliasClause) bool {
 
 // shapeFrom writes an explicit FROM element or the right side of a join.
 func (c *shaper) shapeFrom(f FromClause) bool {
+	if t, ok := f.(*TableClause); ok && t != nil {
+		return c.shapeTable(t) // a table is its own canonical node
+	}
 	switch x := canonFrom(f).(type) {
 	case *TableClause:
 		return c.shapeTable(x)
@@ -398,18 +401,17 @@ func (c *shaper) shapeColumn(col *ColumnClause) bool {
 
 // shapeExpr writes an expression operand.
 func (c *shaper) shapeExpr(e Expr) bool {
-	// The commonest nodes skip canon (see compiler.expr).
-	switch x := e.(type) {
-	case *ColumnClause:
+	// The commonest nodes skip canon (see compiler.expr), each found by
+	// one comparison of the itab (a type switch looks the type's hash
+	// up first).
+	if x, ok := e.(*ColumnClause); ok {
 		return c.shapeColumn(x)
-	case *BinaryExpr:
-		if x != nil && x.self != nil {
-			return c.shapeBinary(x)
-		}
-	case *InExpr:
-		if x != nil && x.self != nil {
-			return c.shapeNode(x)
-		}
+	}
+	if x, ok := e.(*BinaryExpr); ok && x != nil && x.self != nil {
+		return c.shapeBinary(x)
+	}
+	if x, ok := e.(*InExpr); ok && x != nil && x.self != nil {
+		return c.shapeIn(x)
 	}
 	n := canon(e)
 	if n == nil {
@@ -444,11 +446,18 @@ func (c *shaper) shapeBinary(x *BinaryExpr) bool {
 // isPlainValue reports whether v is one of the usual bound values, which
 // are never expressions.
 func isPlainValue(v any) bool {
-	switch v.(type) {
-	case string, int, int64, nil:
+	// One comparison of the type word each: a type switch would look
+	// the type's hash up first.
+	if _, ok := v.(string); ok {
 		return true
 	}
-	return false
+	if _, ok := v.(int64); ok {
+		return true
+	}
+	if _, ok := v.(int); ok {
+		return true
+	}
+	return v == nil
 }
 
 // shapeOperand writes an operand: its expression, or a bound value.
@@ -613,78 +622,82 @@ func (c *shaper) shapeOrderItem(it OrderItem) bool {
 }
 
 // shaper writes the fast key of one statement. It lives on the stack of
-// Compile: fixed arrays instead of slices, so that a cache hit neither
-// takes a compiler from the pool nor stores slice headers.
+// Compile: a fixed array for the key, so that a cache hit neither takes a
+// compiler from the pool nor allocates a key.
 type shaper struct {
 	d       *dialects.Dialect
 	refCols bool // columns write their FROM reference: where they add FROM elements
 	full    bool // the key or the references did not fit
 	n       int  // bytes of b written
-	nargs   int
 	nrefs   int
 	refs    [8]unsafe.Pointer // the distinct FROM elements referred to
-	args    [8]any            // the bound values, in placeholder order
-	long    []any             // all of them, once more than args holds
-	b       [320]byte         // the key: the dialect's address, then the shape
+	// The bound values, in placeholder order: in the argsBuf of the
+	// statement being shaped while own holds it (see start), else, or
+	// once they outgrow it, in a slice of the heap.
+	args []any
+	own  *SelectStmt
+	b    [320]byte // the key: the dialect's address, then the shape
+}
+
+// start makes s's small argument buffer the shaper's, when no earlier
+// compilation of s returned it: the values are then collected straight
+// into the slice a hit returns, which saves an allocation per statement
+// built and run once (the usual case) and a copy.
+func (c *shaper) start(s *SelectStmt) {
+	if atomic.CompareAndSwapUint32(&s.argsTaken, 0, 1) {
+		c.args, c.own = s.argsBuf[:0:len(s.argsBuf)], s
+	}
+}
+
+// release gives the statement's buffer back, for a compilation whose
+// values are not returned from it.
+func (c *shaper) release() {
+	if c.own != nil {
+		atomic.StoreUint32(&c.own.argsTaken, 0)
+		c.own = nil
+	}
 }
 
 // keyString returns the key written; it aliases c.
 func (c *shaper) keyString() string { return unsafe.String(&c.b[0], c.n) }
 
-// argsFor returns the bound values of s in a slice that belongs to the
-// caller: the statement's own small buffer the first time it is
-// compiled (which saves an allocation per statement built and run
-// once, the usual case), else a new slice.
-func (c *shaper) argsFor(s *SelectStmt) []any {
-	if c.long != nil {
-		return c.long // already the caller's
+// argsFor returns the bound values in a slice that belongs to the
+// caller: the statement's own buffer when they are there (the buffer
+// then stays taken), else a slice of the heap.
+func (c *shaper) argsFor() []any {
+	if c.own != nil {
+		if unsafe.SliceData(c.args) == &c.own.argsBuf[0] {
+			return c.args[:len(c.args):len(c.args)]
+		}
+		c.release() // they outgrew it
 	}
-	var args []any
-	if c.nargs <= len(s.argsBuf) && atomic.CompareAndSwapUint32(&s.argsTaken, 0, 1) {
-		args = s.argsBuf[:c.nargs:c.nargs]
-	} else {
-		args = make([]any, c.nargs)
+	if c.args == nil {
+		return []any{}
 	}
-	for i := range args { // cheaper than copy for a few values
-		args[i] = c.args[i]
-	}
-	return args
+	return c.args
 }
 
-// values returns the bound values collected, in c or in c.long.
-func (c *shaper) values() []any {
-	if c.long != nil {
-		return c.long
-	}
-	return c.args[:c.nargs]
-}
+// values returns the bound values collected.
+func (c *shaper) values() []any { return c.args }
 
-// arg collects a bound value: in c.args, or once there are more than it
-// holds, in c.long, a slice of the heap.
+// arg collects a bound value.
 func (c *shaper) arg(v any) {
-	if c.long != nil {
-		c.long = append(c.long, v)
-		return
+	if len(c.args) == cap(c.args) {
+		c.grow(len(SelectStmt{}.argsBuf))
 	}
-	if c.nargs == len(c.args) {
-		c.long = append(make([]any, 0, 2*len(c.args)), c.args[:]...)
-		c.long = append(c.long, v)
-		return
-	}
-	c.args[c.nargs] = v
-	c.nargs++
+	c.args = append(c.args, v)
 }
 
-// reserve makes room for n more values in one allocation when they do
-// not fit in c.args: a long IN list would otherwise grow c.long by
-// doubling, an allocation and a copy each time. A few more are kept for
-// the values after the list (a LIMIT, other conditions).
+// grow makes room for n more values in c.args, in a slice of the heap.
+func (c *shaper) grow(n int) { c.args = slices.Grow(c.args, n) }
+
+// reserve makes room for n more values in one allocation: a long IN
+// list would otherwise grow c.args by doubling, an allocation and a copy
+// each time. A few more are kept for the values after the list (a LIMIT,
+// other conditions).
 func (c *shaper) reserve(n int) {
-	switch {
-	case c.long != nil:
-		c.long = slices.Grow(c.long, n+4)
-	case c.nargs+n > len(c.args):
-		c.long = append(make([]any, 0, c.nargs+n+4), c.args[:c.nargs]...)
+	if cap(c.args)-len(c.args) < n {
+		c.grow(n + 4)
 	}
 }
 

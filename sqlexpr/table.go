@@ -20,9 +20,14 @@ type TableClause struct {
 	columns []*ColumnClause
 	names   []string // the columns' names, side by side for lookup
 	byName  map[string]*ColumnClause
-	pk      []string // primary key column names, see SetPrimaryKey
-	id      uint64   // interned (schema, name), see intern.go
-	kw      uint64   // its word in a fast cache key (shape.go)
+	// bySite finds a column by the address of its name's bytes (see C):
+	// a direct-mapped table filled as columns are added, a column in
+	// the first free of its two slots.
+	bySite [colSites]*ColumnClause
+	pk     []string                    // primary key column names, see SetPrimaryKey
+	id     uint64                      // interned (schema, name), see intern.go
+	kw     uint64                      // its word in a fast cache key (shape.go)
+	quoted atomic.Pointer[quotedIdent] // the name as last written, see compiler.cachedIdent
 	// hasDefaults is set when a column has a client-side default, so
 	// that an INSERT into any other table skips looking for them.
 	hasDefaults bool
@@ -80,7 +85,42 @@ func (t *TableClause) addColumn(name string) *ColumnClause {
 		t.byName = map[string]*ColumnClause{}
 	}
 	t.byName[name] = c
+	if i := colSite(name); t.bySite[i] == nil {
+		t.bySite[i] = c
+	} else if t.bySite[i^1] == nil {
+		t.bySite[i^1] = c
+	}
 	return c
+}
+
+// colSites is the number of slots of TableClause.bySite.
+const colSites = 16
+
+// colSite returns the slot of TableClause.bySite for name: a hash of
+// the address of its bytes. Equal string literals share their bytes in
+// a Go binary, so the usual t.C("id") finds the column NewTable(…, "id")
+// made by that address alone, without comparing or hashing the name.
+func colSite(name string) uint {
+	return uint(uint64(uintptr(unsafe.Pointer(unsafe.StringData(name)))) * 0x9e3779b97f4a7c15 >> 60)
+}
+
+// siteLookup returns the column whose name is the same bytes as name
+// (same address and length), nil when neither of its slots holds it.
+func (t *TableClause) siteLookup(name string) *ColumnClause {
+	i := colSite(name)
+	if c := t.bySite[i]; c != nil && sameBytes(c.name, name) {
+		return c
+	}
+	if c := t.bySite[i^1]; c != nil && sameBytes(c.name, name) {
+		return c
+	}
+	return nil
+}
+
+// sameBytes reports whether a and b are the same bytes in memory, which
+// makes them equal.
+func sameBytes(a, b string) bool {
+	return unsafe.StringData(a) == unsafe.StringData(b) && len(a) == len(b)
 }
 
 // Name returns the table's name (without its schema).
@@ -101,6 +141,9 @@ func (t *TableClause) LookupColumn(name string) *ColumnClause { return t.lookup(
 // list is scanned, which is faster than hashing the name; columns and
 // byName always hold the same (uniquely named) columns.
 func (t *TableClause) lookup(name string) *ColumnClause {
+	if c := t.siteLookup(name); c != nil {
+		return c
+	}
 	if len(t.names) <= 8 {
 		for i, n := range t.names {
 			// Equal string literals share their bytes in a Go binary, so
@@ -134,6 +177,9 @@ type ColumnClause struct {
 	// cmp is the last comparison with another column made with this
 	// one on the left (see compareColumns).
 	cmp atomic.Pointer[BinaryExpr]
+	// quoted is the name as the dialect that last wrote it writes it
+	// (see compiler.cachedIdent); used for a table's own columns.
+	quoted atomic.Pointer[quotedIdent]
 }
 
 // Name returns the column's name.
