@@ -283,6 +283,17 @@ func measureCreateAll(ctx context.Context, cfg *config, progress func(string, ..
 		c.postgresURL = pg.url
 		cfg = &c
 	}
+	if cfg.myPrivate {
+		my, err := startPrivateMariaDB(ctx)
+		if err != nil {
+			return nil, err
+		}
+		progress("  mysql: private MariaDB (pid %d) at %s", my.pid(), my.url)
+		defer func() { err = errors.Join(err, my.stop()) }()
+		c := *cfg
+		c.mysqlURL = my.url
+		cfg = &c
+	}
 	var cells []ddlCell
 	for _, srv := range ddlServers(cfg) {
 		for _, n := range cfg.tables {
