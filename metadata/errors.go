@@ -172,3 +172,54 @@ func (e *ExecError) Error() string {
 
 // Unwrap returns the driver's error.
 func (e *ExecError) Unwrap() error { return e.Err }
+
+// LockLimitError reports that PostgreSQL ran out of its lock table
+// ("out of shared memory", SQLSTATE 53200) during CreateAll, DropAll,
+// Create or Drop: the schema is too large to create or drop in one
+// transaction on that server. Each table, index and sequence created or
+// dropped holds a lock until the commit, and the server's lock table has
+// room for max_locks_per_transaction × (max_connections +
+// max_prepared_transactions) locks in all, shared by every session. The
+// transaction was rolled back; nothing of the call is left behind.
+//
+// Raise max_locks_per_transaction (postgresql.conf, or ALTER SYSTEM SET
+// max_locks_per_transaction = 256; it takes a server restart), or create
+// the schema in smaller groups of tables with [Only], each its own
+// transaction, referenced tables first.
+type LockLimitError struct {
+	// MaxLocksPerTransaction is the server's setting, read after the
+	// failure; empty when it could not be read (a *sql.Tx target).
+	MaxLocksPerTransaction string
+	// Statements is the number of DDL statements the call sent as one
+	// script; 0 when they were sent one by one.
+	Statements int
+	// Err is the failure as the call saw it (an *ExecError wrapping the
+	// driver's error).
+	Err error
+}
+
+func (e *LockLimitError) Error() string {
+	setting := "max_locks_per_transaction"
+	if e.MaxLocksPerTransaction != "" {
+		setting += " (" + e.MaxLocksPerTransaction + ")"
+	}
+	size := "the schema"
+	if e.Statements > 0 {
+		size = fmt.Sprintf("the schema (%d statements)", e.Statements)
+	}
+	cause := e.Err
+	var ee *ExecError
+	if e.Statements > 0 && errors.As(cause, &ee) {
+		// The script's first statement is not where the locks ran out:
+		// name none.
+		cause = ee.Err
+	}
+	return fmt.Sprintf("metadata: %s is too large for one transaction at the server's %s: "+
+		"the server ran out of shared memory for locks (a transaction holds one on every table, index and sequence it creates or drops until it commits); "+
+		"raise max_locks_per_transaction (postgresql.conf or ALTER SYSTEM, then restart the server) "+
+		"or create or drop the tables in smaller groups with Only, each its own transaction: %v", size, setting, cause)
+}
+
+// Unwrap returns the failure, so that errors.As finds the ExecError and
+// the driver's error under it.
+func (e *LockLimitError) Unwrap() error { return e.Err }

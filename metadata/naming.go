@@ -4,7 +4,6 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/go-alchemy/alchemy/dialects"
@@ -15,8 +14,6 @@ import (
 // SQLAlchemy leaves such keys unnamed and then cannot drop them: its
 // drop_all fails with "Can't emit DROP CONSTRAINT … it has no name".
 const defaultForeignKeyName = "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"
-
-var conventionToken = regexp.MustCompile(`%\((\w+)\)s`)
 
 // nameRequest is what a naming-convention template is filled from.
 type nameRequest struct {
@@ -61,17 +58,45 @@ func (c *compiler) name(r nameRequest) (string, error) {
 	return truncateName(name, c.d.MaxIdentifierLength), nil
 }
 
-// expand fills the template's tokens.
+// expand fills the template's tokens, %(name)s where name is letters,
+// digits and underscores; anything else is copied as it is. A scan, not
+// a regular expression: CreateAll names every foreign key and index of a
+// schema through here.
 func expand(tmpl string, r nameRequest) (string, error) {
+	orig := tmpl
+	var b strings.Builder
+	b.Grow(len(tmpl) + 32)
 	var err error
-	out := conventionToken.ReplaceAllStringFunc(tmpl, func(tok string) string {
-		v, e := tokenValue(conventionToken.FindStringSubmatch(tok)[1], r)
-		if e != nil && err == nil {
-			err = fmt.Errorf("naming convention %q: %w", tmpl, e)
+	for {
+		i := strings.Index(tmpl, "%(")
+		if i < 0 {
+			break
 		}
-		return v
-	})
-	return out, err
+		j := i + 2
+		for j < len(tmpl) && isWordByte(tmpl[j]) {
+			j++
+		}
+		if j == i+2 || j+1 >= len(tmpl) || tmpl[j] != ')' || tmpl[j+1] != 's' {
+			// Not a token: keep "%(" and scan on after it.
+			b.WriteString(tmpl[:i+2])
+			tmpl = tmpl[i+2:]
+			continue
+		}
+		v, e := tokenValue(tmpl[i+2:j], r)
+		if e != nil && err == nil {
+			err = fmt.Errorf("naming convention %q: %w", orig, e)
+		}
+		b.WriteString(tmpl[:i])
+		b.WriteString(v)
+		tmpl = tmpl[j+2:]
+	}
+	b.WriteString(tmpl)
+	return b.String(), err
+}
+
+// isWordByte: the bytes of regexp's \w (ASCII letters, digits, '_').
+func isWordByte(c byte) bool {
+	return c == '_' || ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
 }
 
 func tokenValue(tok string, r nameRequest) (string, error) {

@@ -158,7 +158,17 @@ func run(ctx context.Context, target Target, o runOptions, transactional func(*d
 		})
 		var be *batchError
 		if errors.As(err, &be) {
-			return replay(ctx, b, be)
+			if outOfLocks(be.err) {
+				// The replay would take the same locks and run out at
+				// the same point, doubling the time to fail, and the
+				// statement it would name is only where the lock table
+				// filled up, not a statement at fault.
+				return lockLimit(ctx, pool, len(be.stmts), &ExecError{SQL: strings.Join(be.stmts, ";\n"), Err: be.err})
+			}
+			err = replay(ctx, b, be)
+		}
+		if outOfLocks(err) {
+			return lockLimit(ctx, pool, 0, err)
 		}
 		return err
 	}
@@ -168,9 +178,51 @@ func run(ctx context.Context, target Target, o runOptions, transactional func(*d
 			return fmt.Errorf("metadata: %w", err)
 		}
 		defer conn.Close()
-		return fn(ctx, d, &executor{q: conn, echo: o.echo})
+		err = fn(ctx, d, &executor{q: conn, echo: o.echo})
+		if outOfLocks(err) {
+			return lockLimit(ctx, pool, 0, err)
+		}
+		return err
 	}
-	return fn(ctx, d, &executor{q: target, echo: o.echo})
+	err = fn(ctx, d, &executor{q: target, echo: o.echo})
+	if outOfLocks(err) {
+		// target may be a *sql.Tx the failure has aborted: the setting
+		// is not read through it.
+		return lockLimit(ctx, nil, 0, err)
+	}
+	return err
+}
+
+// outOfLocks reports PostgreSQL's "out of shared memory" (SQLSTATE
+// 53200) from a full lock table. The same SQLSTATE also reports other
+// exhausted memory, so the message is checked too. The driver's error is
+// matched through its SQLState method (pgx's *pgconn.PgError has one),
+// which keeps this package free of any driver.
+func outOfLocks(err error) bool {
+	if err == nil {
+		return false
+	}
+	var st interface{ SQLState() string }
+	return errors.As(err, &st) && st.SQLState() == "53200" && strings.Contains(err.Error(), "shared memory")
+}
+
+// lockLimit builds the LockLimitError of a call that filled the lock
+// table, reading the server's max_locks_per_transaction through pool
+// when it can run a query of its own (a *sql.DB, *sql.Conn or the
+// Engine; not a *sql.Tx, which the failure has aborted).
+func lockLimit(ctx context.Context, pool any, stmts int, err error) error {
+	le := &LockLimitError{Statements: stmts, Err: err}
+	if q, ok := pool.(interface {
+		QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	}); ok {
+		if _, isTx := pool.(*sql.Tx); !isTx {
+			var v string
+			if q.QueryRowContext(ctx, "SHOW max_locks_per_transaction").Scan(&v) == nil {
+				le.MaxLocksPerTransaction = v
+			}
+		}
+	}
+	return le
 }
 
 // replay runs the statements of a failed batch one by one in a new

@@ -84,28 +84,36 @@ func (c *ColumnDef) TypeCheck(d *dialects.Dialect) (*CheckDef, error) {
 	if c.table == nil {
 		return nil, fmt.Errorf("column %s is not declared in a table", c.name)
 	}
+	// The name is checked for every column (an unquotable one is an
+	// error whatever the type), but most columns need no check: decide
+	// that before allocating one (CreateAll asks for every column).
 	quoted, err := d.QuoteIdent(c.name)
 	if err != nil {
 		return nil, err
 	}
-	ck := &CheckDef{name: c.typeCheckName, table: c.table, column: c, typeBound: true}
+	var e *types.EnumType
 	switch c.typ.Kind() {
 	case types.KindBoolean:
 		if d.Features.NativeBoolean {
 			return nil, nil
 		}
-		ck.sql = quoted + " IN (0, 1)"
 	case types.KindEnum:
-		e, ok := c.typ.(*types.EnumType)
+		var ok bool
+		e, ok = c.typ.(*types.EnumType)
 		if !ok || !(c.nonNativeEnum || d.DDL.EnumStyle == types.EnumCheck || d.DDL.EnumStyle == "") {
 			return nil, nil
 		}
+	default:
+		return nil, nil
+	}
+	ck := &CheckDef{name: c.typeCheckName, table: c.table, column: c, typeBound: true}
+	if e == nil {
+		ck.sql = quoted + " IN (0, 1)"
+	} else {
 		if ck.name == "" {
 			ck.name = e.Name
 		}
 		ck.sql = quoted + " IN (" + e.Labels(d, ", ") + ")"
-	default:
-		return nil, nil
 	}
 	return ck, nil
 }

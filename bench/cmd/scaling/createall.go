@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	mrand "math/rand/v2"
 	"net/url"
@@ -45,6 +46,10 @@ func scalingSchema(n int) *metadata.MetaData {
 	}
 	return md
 }
+
+// pgBin is where Debian's postgresql-15 package puts the server programs
+// -pg-private runs.
+const pgBin = "/usr/lib/postgresql/15/bin"
 
 // ddlServer is a database CreateAll is measured on: open returns an
 // empty database and the function that removes it.
@@ -266,7 +271,29 @@ func ddlRound(ctx context.Context, db *sql.DB, md *metadata.MetaData, create, dr
 	return
 }
 
-func measureCreateAll(ctx context.Context, cfg *config, progress func(string, ...any)) ([]ddlCell, error) {
+func measureCreateAll(ctx context.Context, cfg *config, progress func(string, ...any)) (_ []ddlCell, err error) {
+	if cfg.pgPrivate {
+		pg, err := startPrivatePostgres(ctx, cfg.pgLocks)
+		if err != nil {
+			return nil, err
+		}
+		progress("  postgresql: private server (pid %d) at %s, max_locks_per_transaction=%d", pg.pid(), pg.url, cfg.pgLocks)
+		defer func() { err = errors.Join(err, pg.stop()) }()
+		c := *cfg
+		c.postgresURL = pg.url
+		cfg = &c
+	}
+	if cfg.myPrivate {
+		my, err := startPrivateMariaDB(ctx)
+		if err != nil {
+			return nil, err
+		}
+		progress("  mysql: private MariaDB (pid %d) at %s", my.pid(), my.url)
+		defer func() { err = errors.Join(err, my.stop()) }()
+		c := *cfg
+		c.mysqlURL = my.url
+		cfg = &c
+	}
 	var cells []ddlCell
 	for _, srv := range ddlServers(cfg) {
 		for _, n := range cfg.tables {

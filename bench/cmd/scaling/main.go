@@ -53,6 +53,9 @@ type config struct {
 	tables      []int
 	ddlRounds   int
 	postgresURL string
+	pgPrivate   bool // -pg-private: measure PostgreSQL on a server the tool starts
+	pgLocks     int  // -pg-locks: that server's max_locks_per_transaction
+	myPrivate   bool // -mysql-private: measure MariaDB on a server the tool starts
 	mysqlURL    string
 	machine     string // -machine: a label for the report
 	replot      bool   // -replot: redraw from scaling.json, measure nothing
@@ -76,6 +79,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	tables := fs.String("tables", "200,1000,2000", "createall: table counts, comma list")
 	ddlRounds := fs.Int("ddl-rounds", 3, "createall: rounds per size and server")
 	pg := fs.String("postgres", os.Getenv("ALCHEMY_TEST_POSTGRES_URL"), "createall: PostgreSQL URL (default $ALCHEMY_TEST_POSTGRES_URL; empty skips)")
+	pgPrivate := fs.Bool("pg-private", false, "createall: measure PostgreSQL on a private PostgreSQL 15 the tool starts (initdb in a temporary folder, Debian's "+pgBin+"), stopped at the end, instead of -postgres: the shared server's lock table is too small for 1,000 tables in one transaction")
+	pgLocks := fs.Int("pg-locks", 256, "createall: max_locks_per_transaction of the -pg-private server (2,000 tables take about 12 locks each)")
+	myPrivate := fs.Bool("mysql-private", false, "createall: measure MariaDB on a private server the tool starts (mariadb-install-db in a temporary folder), stopped at the end, instead of -mysql: away from the load on a shared server")
 	my := fs.String("mysql", os.Getenv("ALCHEMY_TEST_MYSQL_URL"), "createall: MySQL/MariaDB URL (default $ALCHEMY_TEST_MYSQL_URL; empty skips)")
 	replot := fs.Bool("replot", false, "measure nothing: redraw scaling.md and the PNGs from the scaling.json in -out")
 	machine := fs.String("machine", "", "a description of the machine for the report (CPUs, load and Go version are added)")
@@ -86,7 +92,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	cfg := &config{out: *out, rounds: *rounds, conns: *conns, poolOps: *poolOps, burst: *burst,
-		ddlRounds: *ddlRounds, machine: *machine, replot: *replot, postgresURL: *pg, mysqlURL: *my, only: map[string]bool{}}
+		ddlRounds: *ddlRounds, machine: *machine, replot: *replot, postgresURL: *pg, pgPrivate: *pgPrivate, pgLocks: *pgLocks, myPrivate: *myPrivate, mysqlURL: *my, only: map[string]bool{}}
 	for _, s := range strings.Split(*only, ",") {
 		s = strings.TrimSpace(s)
 		if !contains(sections, s) {
@@ -110,7 +116,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	for _, c := range []struct {
 		name string
 		v    int
-	}{{"-rounds", cfg.rounds}, {"-conns", cfg.conns}, {"-pool-ops", cfg.poolOps}, {"-ddl-rounds", cfg.ddlRounds}} {
+	}{{"-rounds", cfg.rounds}, {"-conns", cfg.conns}, {"-pool-ops", cfg.poolOps}, {"-ddl-rounds", cfg.ddlRounds}, {"-pg-locks", cfg.pgLocks}} {
 		if c.v < 1 {
 			return nil, fmt.Errorf("%s must be at least 1, not %d", c.name, c.v)
 		}
