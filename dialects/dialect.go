@@ -329,7 +329,8 @@ func (d *Dialect) NeedsQuote(ident string) bool {
 			return true
 		}
 	}
-	return d.IsReserved(ident)
+	_, reserved := d.ReservedWords[ident] // lower case already: IsReserved's ToLower would only rescan it
+	return reserved
 }
 
 // ErrInvalidIdentifier is returned for an identifier that cannot be used
