@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/go-alchemy/alchemy/dialects/sqlite"
 	"math/rand/v2"
 	"net/url"
 	"os"
@@ -171,5 +172,19 @@ func TestBenchSchemaShape(t *testing.T) {
 	t.Logf("200 tables, %d foreign keys, %d indexes, %d statements", fks, ixs, strings.Count(script, ";\n"))
 	if len(md.Keys()) != 200 || fks < 500 || ixs < 150 {
 		t.Errorf("unexpected shape: %d tables, %d foreign keys, %d indexes", len(md.Keys()), fks, ixs)
+	}
+}
+
+// BenchmarkCreateAllSQL: generating the DDL of a 200-table schema, the
+// part of CreateAll the one-script floor does not pay.
+//
+//	go test ./metadata -run '^$' -bench CreateAllSQL -benchmem
+func BenchmarkCreateAllSQL(b *testing.B) {
+	md := benchSchema(200)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := md.CreateAllSQL(sqlite.Dialect); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
