@@ -165,6 +165,9 @@ func (ls *leaseStmt) Close() error {
 		l.bound[last] = nil
 		l.bound = l.bound[:last]
 	}
+	if l.bindFailed == ls {
+		l.bindFailed, l.bindErr = nil, nil
+	}
 	if l.spare == nil {
 		// database/sql never touches a driver statement after closing
 		// it, so the next PrepareContext on this lease (for a driver
