@@ -34,3 +34,34 @@ func TestExpandMatchesRegexp(t *testing.T) {
 		t.Error("an unknown token is not an error")
 	}
 }
+
+// FuzzExpandMatchesRegexp: for any template, expand fills exactly what
+// the regular expression it replaced fills (unknown tokens aside, which
+// are errors for both).
+func FuzzExpandMatchesRegexp(f *testing.F) {
+	token := regexp.MustCompile(`%\((\w+)\)s`)
+	md := New()
+	parent := md.Table("parent", Column("id", nil, PrimaryKey()))
+	child := md.Table("child", Column("id", nil, PrimaryKey()), Column("parent_id", nil))
+	r := nameRequest{kind: "fk", table: child, columns: child.columns[1:], refTable: parent, refCols: parent.columns}
+	for _, s := range []string{"fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s", "%(%(table_name)s", "x%(", "%(tablé)s %(table_name)s", "%%(column_0_label)s)s"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, tmpl string) {
+		var wantErr error
+		want := token.ReplaceAllStringFunc(tmpl, func(tok string) string {
+			v, err := tokenValue(token.FindStringSubmatch(tok)[1], r)
+			if err != nil && wantErr == nil {
+				wantErr = err
+			}
+			return v
+		})
+		got, err := expand(tmpl, r)
+		if (err != nil) != (wantErr != nil) {
+			t.Fatalf("expand(%q): error %v, the regexp's %v", tmpl, err, wantErr)
+		}
+		if err == nil && got != want {
+			t.Fatalf("expand(%q) = %q, the regexp gives %q", tmpl, got, want)
+		}
+	})
+}
