@@ -21,41 +21,84 @@ var serialTypes = map[types.Kind]string{
 }
 
 // columnParts are the pieces of a column definition, ordered per
-// dialect by columnSpec.
+// dialect by writeColumnSpec. def and comment are written after their
+// keyword when hasDef and comment are set.
 type columnParts struct {
 	name, typ, identity, def, notNull, comment, autoKw string
-	checks                                             []string
+	hasDef                                             bool
+	typeCheck                                          *CheckDef // the CHECK the type brings, if any
 }
 
-// columnSpec renders one column definition: PostgreSQL and SQLite write
-// "name TYPE [identity] [DEFAULT x] [NOT NULL] [CHECK …]", MySQL
+// writeColumnSpec writes one column definition: PostgreSQL and SQLite
+// write "name TYPE [identity] [DEFAULT x] [NOT NULL] [CHECK …]", MySQL
 // "name TYPE [NOT NULL] [COMMENT '…'] [AUTO_INCREMENT | DEFAULT x] [CHECK …]"
 // (SQLAlchemy's order on each).
-func (c *compiler) columnSpec(t *Table, col *ColumnDef) (string, error) {
+func (c *compiler) writeColumnSpec(b *strings.Builder, t *Table, col *ColumnDef) error {
 	p, err := c.columnParts(t, col)
 	if err != nil {
-		return "", err
+		return err
 	}
-	var seq []string
-	if c.d.DDL.NotNullBeforeDefault {
-		seq = []string{p.name, p.typ, p.identity, p.notNull, p.comment, p.autoKw, p.def}
-	} else {
-		seq = []string{p.name, p.typ, p.identity, p.def, p.notNull, p.comment, p.autoKw}
-	}
-	seq = append(seq, p.checks...)
-	out := seq[:0]
-	for _, s := range seq {
-		if s != "" {
-			out = append(out, s)
+	start := b.Len()
+	// sep starts a part: parts are separated by one space, and an empty
+	// part is left out with its space.
+	sep := func() {
+		if b.Len() > start {
+			b.WriteByte(' ')
 		}
 	}
-	return strings.Join(out, " "), nil
+	put := func(s string) {
+		if s != "" {
+			sep()
+			b.WriteString(s)
+		}
+	}
+	def := func() {
+		if p.hasDef {
+			sep()
+			b.WriteString("DEFAULT ")
+			b.WriteString(p.def)
+		}
+	}
+	put(p.name)
+	put(p.typ)
+	put(p.identity)
+	if c.d.DDL.NotNullBeforeDefault {
+		put(p.notNull)
+	} else {
+		def()
+		put(p.notNull)
+	}
+	if p.comment != "" {
+		sep()
+		b.WriteString("COMMENT ")
+		b.WriteString(p.comment)
+	}
+	put(p.autoKw)
+	if c.d.DDL.NotNullBeforeDefault {
+		def()
+	}
+	if p.typeCheck != nil && !c.checkAtTableLevel(p.typeCheck) {
+		sep()
+		if err := c.writeCheck(b, t, p.typeCheck); err != nil {
+			return err
+		}
+	}
+	for _, ck := range col.checks {
+		if c.checkAtTableLevel(ck) {
+			continue
+		}
+		sep()
+		if err := c.writeCheck(b, t, ck); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (c *compiler) columnParts(t *Table, col *ColumnDef) (columnParts, error) {
 	var p columnParts
 	var err error
-	if p.name, err = c.ident(col.name); err != nil {
+	if p.name, err = c.columnIdent(col); err != nil {
 		return p, err
 	}
 	if p.typ, err = col.TypeDDL(c.d); err != nil {
@@ -70,33 +113,13 @@ func (c *compiler) columnParts(t *Table, col *ColumnDef) (columnParts, error) {
 		}
 	}
 	if col.serverDefault != nil {
-		p.def = "DEFAULT " + col.serverDefault.SQL(c.d)
+		p.def, p.hasDef = col.serverDefault.SQL(c.d), true
 	}
 	if col.comment != "" && c.d.Features.Comments && c.d.DDL.InlineComments {
-		p.comment = "COMMENT " + c.d.QuoteString(col.comment)
+		p.comment = c.d.QuoteString(col.comment)
 	}
-	tc, err := col.TypeCheck(c.d)
-	if err != nil {
-		return p, err
-	}
-	if tc != nil && !c.checkAtTableLevel(tc) {
-		s, err := c.check(t, tc)
-		if err != nil {
-			return p, err
-		}
-		p.checks = append(p.checks, s)
-	}
-	for _, ck := range col.checks {
-		if c.checkAtTableLevel(ck) {
-			continue
-		}
-		s, err := c.check(t, ck)
-		if err != nil {
-			return p, err
-		}
-		p.checks = append(p.checks, s)
-	}
-	return p, nil
+	p.typeCheck, err = col.typeCheck(c.d)
+	return p, err
 }
 
 // autoincrement applies the dialect's autoincrement style to p.

@@ -126,7 +126,7 @@ func (t *Table) Create(ctx context.Context, target Target, opts ...Option) error
 		for k := range ex.Types {
 			created[k] = true
 		}
-		stmts, err := c.createTableSteps(t, func(*ForeignKeyDef) bool { return true }, created)
+		stmts, err := c.createTableSteps(nil, t, func(*ForeignKeyDef) bool { return true }, created)
 		if err != nil {
 			return err
 		}

@@ -30,13 +30,13 @@ func (md *MetaData) createPlan(d *dialects.Dialect, tables []*Table, existingTyp
 	for k, v := range existingTypes {
 		created[k] = v
 	}
-	var out []string
+	// A table and an index each, as a start.
+	out := make([]string, 0, 2*len(res.order)+len(res.deferred))
 	for _, t := range res.order {
-		stmts, err := c.createTableSteps(t, inline, created)
-		if err != nil {
+		var err error
+		if out, err = c.createTableSteps(out, t, inline, created); err != nil {
 			return nil, err
 		}
-		out = append(out, stmts...)
 	}
 	for _, fk := range res.deferred {
 		if !deferred[fk] {
@@ -70,10 +70,9 @@ func (c *compiler) checkCycles(res sortResult) error {
 	return &CircularDependencyError{Dialect: c.d.Name, Tables: slices.Compact(names)}
 }
 
-// createTableSteps renders one table's statements; created tracks the
-// enum types created so far (and those that exist).
-func (c *compiler) createTableSteps(t *Table, inline func(*ForeignKeyDef) bool, created map[string]bool) ([]string, error) {
-	var out []string
+// createTableSteps appends one table's statements to out; created
+// tracks the enum types created so far (and those that exist).
+func (c *compiler) createTableSteps(out []string, t *Table, inline func(*ForeignKeyDef) bool, created map[string]bool) ([]string, error) {
 	if created != nil && c.d.DDL.EnumStyle == types.EnumNamed {
 		for _, col := range t.columns {
 			e, ok := col.typ.(*types.EnumType)
@@ -93,15 +92,14 @@ func (c *compiler) createTableSteps(t *Table, inline func(*ForeignKeyDef) bool, 
 		return nil, err
 	}
 	out = append(out, s)
-	idx, err := c.createIndexes(t)
-	if err != nil {
+	if out, err = c.createIndexes(out, t); err != nil {
 		return nil, err
 	}
 	cm, err := c.comments(t)
 	if err != nil {
 		return nil, err
 	}
-	return append(append(out, idx...), cm...), nil
+	return append(out, cm...), nil
 }
 
 // dropPlan renders the statements that drop tables (in declaration
@@ -209,7 +207,7 @@ func CreateTableSQL(t *Table, d *dialects.Dialect) (string, error) {
 		return "", err
 	}
 	c := newCompiler(d, t.md)
-	stmts, err := c.createTableSteps(t, func(*ForeignKeyDef) bool { return true }, nil)
+	stmts, err := c.createTableSteps(nil, t, func(*ForeignKeyDef) bool { return true }, nil)
 	if err != nil {
 		return "", err
 	}

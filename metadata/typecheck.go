@@ -84,12 +84,21 @@ func (c *ColumnDef) TypeCheck(d *dialects.Dialect) (*CheckDef, error) {
 	if c.table == nil {
 		return nil, fmt.Errorf("column %s is not declared in a table", c.name)
 	}
-	// The name is checked for every column (an unquotable one is an
-	// error whatever the type), but most columns need no check: decide
-	// that before allocating one (CreateAll asks for every column).
-	quoted, err := d.QuoteIdent(c.name)
-	if err != nil {
+	// The name is checked for every column: an unquotable one is an
+	// error whatever the type.
+	if _, err := d.QuoteIdent(c.name); err != nil {
 		return nil, err
+	}
+	return c.typeCheck(d)
+}
+
+// typeCheck is TypeCheck for a column of a table whose name has been
+// quoted already (the DDL compiler writes it first): most columns need
+// no check, and that is decided before anything is quoted or allocated,
+// because CreateAll asks for every column twice.
+func (c *ColumnDef) typeCheck(d *dialects.Dialect) (*CheckDef, error) {
+	if c.typ == nil {
+		return nil, nil
 	}
 	var e *types.EnumType
 	switch c.typ.Kind() {
@@ -105,6 +114,10 @@ func (c *ColumnDef) TypeCheck(d *dialects.Dialect) (*CheckDef, error) {
 		}
 	default:
 		return nil, nil
+	}
+	quoted, err := d.QuoteIdent(c.name)
+	if err != nil {
+		return nil, err
 	}
 	ck := &CheckDef{name: c.typeCheckName, table: c.table, column: c, typeBound: true}
 	if e == nil {
