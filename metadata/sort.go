@@ -85,37 +85,55 @@ func (g *depGraph) backEdges() map[edge]bool {
 // scans the remaining tables in input order and takes, as one layer,
 // every table none of whose parents remained at the start of the pass.
 // Edges in removed are ignored; the rest must be acyclic.
+//
+// A table's pass is one more than the latest pass of its parents (the
+// first for a table without any), so the passes are computed once per
+// table and the tables bucketed by pass in input order: the same order
+// as running the passes, in time proportional to the foreign keys
+// rather than to the tables times the depth of the chain.
 func (g *depGraph) layered(removed map[edge]bool) []int {
-	remaining := make([]bool, len(g.tables))
-	for i := range remaining {
-		remaining[i] = true
+	const unknown, visiting = -1, -2
+	layer := make([]int, len(g.tables))
+	for i := range layer {
+		layer[i] = unknown
 	}
-	order := make([]int, 0, len(g.tables))
-	for len(order) < len(g.tables) {
-		var layer []int
-		for i := range g.tables {
-			if remaining[i] && g.ready(i, remaining, removed) {
-				layer = append(layer, i)
+	var depth func(i int) int
+	depth = func(i int) int {
+		switch layer[i] {
+		case visiting: // cannot happen once back edges are removed
+			panic("metadata: bug: dependency cycle left after removing back edges")
+		case unknown:
+		default:
+			return layer[i]
+		}
+		layer[i] = visiting
+		d := 0
+		for _, p := range g.parents[i] {
+			if !removed[edge{i, p}] {
+				d = max(d, depth(p)+1)
 			}
 		}
-		if len(layer) == 0 { // cannot happen once back edges are removed
-			panic("metadata: bug: dependency cycle left after removing back edges")
-		}
-		for _, i := range layer {
-			remaining[i] = false
-		}
-		order = append(order, layer...)
+		layer[i] = d
+		return d
+	}
+	deepest := 0
+	for i := range g.tables {
+		deepest = max(deepest, depth(i))
+	}
+	// Counting sort by layer, stable in input order.
+	starts := make([]int, deepest+2)
+	for _, l := range layer {
+		starts[l+1]++
+	}
+	for l := 1; l < len(starts); l++ {
+		starts[l] += starts[l-1]
+	}
+	order := make([]int, len(g.tables))
+	for i, l := range layer {
+		order[starts[l]] = i
+		starts[l]++
 	}
 	return order
-}
-
-func (g *depGraph) ready(i int, remaining []bool, removed map[edge]bool) bool {
-	for _, p := range g.parents[i] {
-		if remaining[p] && !removed[edge{i, p}] {
-			return false
-		}
-	}
-	return true
 }
 
 // sortTables orders tables (given in tie-break order) for creation.
