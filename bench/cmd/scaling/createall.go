@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	_ "github.com/go-alchemy/alchemy" // the "alchemy" database/sql driver
@@ -213,6 +214,7 @@ type ddlCell struct {
 	FloorDropMs  float64
 	DropRatio    float64
 	SchemaShapes string // foreign keys and indexes, for the table
+	Rounds       int    // interleaved rounds behind the medians
 	Error        string `json:",omitempty"` // why the cell could not be measured
 }
 
@@ -317,6 +319,16 @@ func measureCreateAll(ctx context.Context, cfg *config, progress func(string, ..
 	return cells, nil
 }
 
+// cellRounds is the number of rounds for a schema of n tables:
+// -ddl-rounds at the largest size, and proportionally more for smaller
+// ones, so that every cell takes about as long. A 200-table floor on
+// SQLite is a few milliseconds, and one commit's fsync can take as long
+// again: a handful of rounds there measures the disk, not CreateAll.
+func cellRounds(cfg *config, n int) int {
+	largest := slices.Max(cfg.tables)
+	return cfg.ddlRounds * max(1, (largest+n/2)/n)
+}
+
 func measureDDLCell(ctx context.Context, cfg *config, srv ddlServer, n int) (_ ddlCell, err error) {
 	md := scalingSchema(n)
 	db, cleanup, err := srv.open(ctx)
@@ -345,10 +357,11 @@ func measureDDLCell(ctx context.Context, cfg *config, srv ddlServer, n int) (_ d
 		fks += len(t.ForeignKeys())
 		ixs += len(t.Indexes())
 	}
-	cell := ddlCell{Server: srv.name, Tables: n, SchemaShapes: fmt.Sprintf("%d FKs, %d indexes", fks, ixs)}
+	rounds := cellRounds(cfg, n)
+	cell := ddlCell{Server: srv.name, Tables: n, Rounds: rounds, SchemaShapes: fmt.Sprintf("%d FKs, %d indexes", fks, ixs)}
 	var cs, fcs, ds, fds, cr, dr []float64
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 }
-	for r := range cfg.ddlRounds {
+	for r := range rounds {
 		c, fc, dd, fd, stmts, err := ddlRound(ctx, db, md, create, drop, r%2 == 1)
 		if err != nil {
 			return ddlCell{}, err
@@ -360,4 +373,49 @@ func measureDDLCell(ctx context.Context, cfg *config, srv ddlServer, n int) (_ d
 	cell.CreateMs, cell.FloorMs, cell.DropMs, cell.FloorDropMs = median(cs), median(fcs), median(ds), median(fds)
 	cell.CreateRatio, cell.DropRatio = median(cr), median(dr)
 	return cell, nil
+}
+
+// ddlLoop runs n creations of the first -tables schema on SQLite, each
+// in a new database file, for an instruction count under valgrind
+// (scripts/createall-callgrind.sh), which does not depend on the disk or
+// on what else the machine runs: mode lib creates with CreateAll, floor
+// sends the CreateAllSQL script in one transaction, and open only opens
+// and closes the database, which the script subtracts from both. Every
+// creation declares the schema anew, on every side, so that CreateAll
+// pays what the one call of a process does: the MetaData keeps quoted
+// names between calls.
+func ddlLoop(ctx context.Context, cfg *config, mode string, n int) error {
+	md := scalingSchema(cfg.tables[0])
+	d, err := dialects.Lookup("sqlite")
+	if err != nil {
+		return err
+	}
+	script, err := md.CreateAllSQL(d)
+	if err != nil {
+		return err
+	}
+	for range n {
+		md := scalingSchema(cfg.tables[0])
+		db, cleanup, err := openSQLiteFile(ctx)
+		if err != nil {
+			return err
+		}
+		if err := db.PingContext(ctx); err != nil {
+			cleanup()
+			return err
+		}
+		switch mode {
+		case "lib":
+			err = md.CreateAll(ctx, db)
+		case "floor":
+			_, err = execScript(ctx, db, script)
+		}
+		if cerr := cleanup(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

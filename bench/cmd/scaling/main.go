@@ -26,6 +26,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -52,6 +53,8 @@ type config struct {
 	burst       time.Duration
 	tables      []int
 	ddlRounds   int
+	ddlLoop     string // -ddl-loop: lib, floor or open; empty measures
+	ddlLoopN    int
 	postgresURL string
 	pgPrivate   bool // -pg-private: measure PostgreSQL on a server the tool starts
 	pgLocks     int  // -pg-locks: that server's max_locks_per_transaction
@@ -77,7 +80,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	joins := fs.String("joins", "2,5,10,20", "compile: join counts, comma list")
 	burst := fs.Duration("burst", 20*time.Millisecond, "compile: time per side per round")
 	tables := fs.String("tables", "200,1000,2000", "createall: table counts, comma list")
-	ddlRounds := fs.Int("ddl-rounds", 3, "createall: rounds per size and server")
+	ddlRounds := fs.Int("ddl-rounds", 3, "createall: rounds per server at the largest size; a size k times smaller gets k times as many")
+	ddlLoop := fs.String("ddl-loop", "", "measure nothing: create the first -tables schema -ddl-loop-n times on SQLite, each in a new file, with CreateAll (lib), the one-script floor (floor) or neither (open), for scripts/createall-callgrind.sh")
+	ddlLoopN := fs.Int("ddl-loop-n", 10, "-ddl-loop: creations")
 	pg := fs.String("postgres", os.Getenv("ALCHEMY_TEST_POSTGRES_URL"), "createall: PostgreSQL URL (default $ALCHEMY_TEST_POSTGRES_URL; empty skips)")
 	pgPrivate := fs.Bool("pg-private", false, "createall: measure PostgreSQL on a private PostgreSQL 15 the tool starts (initdb in a temporary folder, Debian's "+pgBin+"), stopped at the end, instead of -postgres: the shared server's lock table is too small for 1,000 tables in one transaction")
 	pgLocks := fs.Int("pg-locks", 256, "createall: max_locks_per_transaction of the -pg-private server (2,000 tables take about 12 locks each)")
@@ -88,11 +93,14 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	if *ddlLoop != "" && !contains([]string{"lib", "floor", "open"}, *ddlLoop) {
+		return nil, fmt.Errorf("-ddl-loop: unknown mode %q (want lib, floor or open)", *ddlLoop)
+	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	cfg := &config{out: *out, rounds: *rounds, conns: *conns, poolOps: *poolOps, burst: *burst,
-		ddlRounds: *ddlRounds, machine: *machine, replot: *replot, postgresURL: *pg, pgPrivate: *pgPrivate, pgLocks: *pgLocks, myPrivate: *myPrivate, mysqlURL: *my, only: map[string]bool{}}
+		ddlRounds: *ddlRounds, ddlLoop: *ddlLoop, ddlLoopN: *ddlLoopN, machine: *machine, replot: *replot, postgresURL: *pg, pgPrivate: *pgPrivate, pgLocks: *pgLocks, myPrivate: *myPrivate, mysqlURL: *my, only: map[string]bool{}}
 	for _, s := range strings.Split(*only, ",") {
 		s = strings.TrimSpace(s)
 		if !contains(sections, s) {
@@ -116,7 +124,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	for _, c := range []struct {
 		name string
 		v    int
-	}{{"-rounds", cfg.rounds}, {"-conns", cfg.conns}, {"-pool-ops", cfg.poolOps}, {"-ddl-rounds", cfg.ddlRounds}, {"-pg-locks", cfg.pgLocks}} {
+	}{{"-rounds", cfg.rounds}, {"-conns", cfg.conns}, {"-pool-ops", cfg.poolOps}, {"-ddl-rounds", cfg.ddlRounds}, {"-ddl-loop-n", cfg.ddlLoopN}, {"-pg-locks", cfg.pgLocks}} {
 		if c.v < 1 {
 			return nil, fmt.Errorf("%s must be at least 1, not %d", c.name, c.v)
 		}
@@ -166,6 +174,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "scaling: %v\n", err)
 		return 2
 	}
+	if cfg.ddlLoop != "" {
+		if err := ddlLoop(ctx, cfg, cfg.ddlLoop, cfg.ddlLoopN); err != nil {
+			fmt.Fprintf(stderr, "scaling: -ddl-loop %s: %v\n", cfg.ddlLoop, err)
+			return 1
+		}
+		return 0
+	}
 	if cfg.replot {
 		rep, err := loadReport(cfg)
 		if err == nil {
@@ -194,7 +209,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if cfg.only["createall"] {
-		progress("createall: %v tables, %d rounds", cfg.tables, cfg.ddlRounds)
+		progress("createall: %v tables, %d rounds at %d tables (more for fewer tables)", cfg.tables, cfg.ddlRounds, slices.Max(cfg.tables))
 		if rep.ddl, err = measureCreateAll(ctx, cfg, progress); err != nil {
 			if ctx.Err() == nil {
 				fmt.Fprintf(stderr, "scaling: createall: %v\n", err)

@@ -137,10 +137,32 @@ func TestCompileShapesRender(t *testing.T) {
 func TestFlagErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"-only", "pool,bogus"}, {"-waiters", "10,x"}, {"-in", "0"}, {"-rounds", "0"}, {"-burst", "0s"}, {"extra"},
+		{"-ddl-loop", "both"}, {"-ddl-loop", "lib", "-ddl-loop-n", "0"},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := run(context.Background(), args, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "scaling: ") {
 			t.Errorf("%v: exit %d, stderr %q", args, code, stderr.String())
+		}
+	}
+}
+
+func TestCellRounds(t *testing.T) {
+	cfg := &config{tables: []int{200, 1000, 2000}, ddlRounds: 5}
+	for _, c := range []struct{ n, want int }{{2000, 5}, {1000, 10}, {200, 50}, {3000, 5}, {1500, 5}, {700, 15}} {
+		if got := cellRounds(cfg, c.n); got != c.want {
+			t.Errorf("cellRounds(%d) = %d, want %d", c.n, got, c.want)
+		}
+	}
+}
+
+// TestDDLLoop runs each -ddl-loop mode on a tiny schema: the loop the
+// callgrind script counts must run clean in every mode (a failed
+// CreateAll, script or clean-up is exit status 1).
+func TestDDLLoop(t *testing.T) {
+	for _, mode := range []string{"lib", "floor", "open"} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), []string{"-ddl-loop", mode, "-ddl-loop-n", "2", "-tables", "5"}, &stdout, &stderr); code != 0 {
+			t.Errorf("-ddl-loop %s: exit %d, stderr %q", mode, code, stderr.String())
 		}
 	}
 }
