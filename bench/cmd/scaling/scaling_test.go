@@ -57,7 +57,7 @@ func TestRunTiny(t *testing.T) {
 	}
 	for _, c := range got.CreateAll {
 		// 3 tables: 3 CREATE TABLE and up to 3 CREATE INDEX.
-		if c.Statements < c.Tables || c.CreateMs <= 0 || c.FloorMs <= 0 || c.CreateRatio <= 0 {
+		if c.Statements < c.Tables || c.CreateMs <= 0 || c.FloorMs <= 0 || c.CreateRatio <= 0 || c.OwnMs <= 0 || c.OwnMs > c.CreateMs {
 			t.Errorf("implausible createall cell %+v", c)
 		}
 	}
@@ -190,7 +190,7 @@ func TestCreateAllServersTiny(t *testing.T) {
 		t.Fatalf("%d cells: %+v", len(cells), cells)
 	}
 	for _, c := range cells {
-		if c.Error != "" || c.Statements < 4 || c.CreateMs <= 0 {
+		if c.Error != "" || c.Statements < 4 || c.CreateMs <= 0 || c.OwnMs <= 0 || c.OwnMs > c.CreateMs {
 			t.Errorf("cell %+v", c)
 		}
 	}
