@@ -3,7 +3,6 @@ package metadata
 import (
 	"fmt"
 	"reflect"
-	"sync/atomic"
 
 	"github.com/go-alchemy/alchemy/sqlexpr"
 	"github.com/go-alchemy/alchemy/types"
@@ -33,8 +32,6 @@ type ColumnDef struct {
 	checks        []*CheckDef
 	nonNativeEnum bool   // NativeEnum(false)
 	typeCheckName string // TypeConstraintName
-
-	quoted atomic.Pointer[quotedName] // the name as the dialect last asked writes it
 
 	err string // the first option error, reported when the table is declared
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync/atomic"
 
 	"github.com/go-alchemy/alchemy/dialects"
 	"github.com/go-alchemy/alchemy/types"
@@ -48,36 +47,17 @@ func (c *compiler) ddlErr(t *Table, column string, err error) error {
 // ident quotes one identifier where the dialect needs it.
 func (c *compiler) ident(name string) (string, error) { return c.d.QuoteIdent(name) }
 
-// quotedName is a table's or column's name as a dialect writes it.
-type quotedName struct {
-	d *dialects.Dialect
-	s string
-}
+// columnIdent is the column's name as the dialect writes it. A schema's
+// DDL names every column again in its constraints and indexes, and every
+// table again in the foreign keys that refer to it; the clauses keep
+// their quoted names per dialect (sqlexpr's QuotedName), so each is
+// looked up among the reserved words once (a fifth of CreateAllSQL's time
+// before).
+func (c *compiler) columnIdent(col *ColumnDef) (string, error) { return col.QuotedName(c.d) }
 
-// cachedIdent is ident for the name of a table or column, which never
-// changes: p keeps it as the dialect that last asked writes it. A
-// schema's DDL names every table again in the foreign keys that refer
-// to it and every column again in its constraints and indexes, and
-// deciding to quote looks the name up among the reserved words (a
-// fifth of CreateAllSQL's time before the cache). Dialects are not
-// modified once used, so the text depends on the dialect's address and
-// the name alone; sqlexpr caches its own names the same way.
-func (c *compiler) cachedIdent(p *atomic.Pointer[quotedName], name string) (string, error) {
-	if q := p.Load(); q != nil && q.d == c.d {
-		return q.s, nil
-	}
-	q, err := c.d.QuoteIdent(name)
-	if err != nil {
-		return "", err
-	}
-	p.Store(&quotedName{d: c.d, s: q})
-	return q, nil
-}
-
-// columnIdent is the column's name as the dialect writes it.
-func (c *compiler) columnIdent(col *ColumnDef) (string, error) {
-	return c.cachedIdent(&col.quoted, col.name)
-}
+// tableIdent is the table's name, without its schema, as the dialect
+// writes it.
+func (c *compiler) tableIdent(t *Table) (string, error) { return t.QuotedName(c.d) }
 
 // The write methods below render into one strings.Builder per statement:
 // CreateAll renders every table, key and index of a schema, and building
@@ -94,7 +74,7 @@ func (c *compiler) writeIdent(b *strings.Builder, name string) error {
 
 // tableName renders the (schema-qualified) table name.
 func (c *compiler) tableName(t *Table) (string, error) {
-	name, err := c.cachedIdent(&t.quoted, t.Name())
+	name, err := c.tableIdent(t)
 	if err != nil || t.Schema() == "" {
 		return name, err
 	}
@@ -105,7 +85,7 @@ func (c *compiler) tableName(t *Table) (string, error) {
 // writeTableName writes the (schema-qualified) table name. The name is
 // quoted first, so that its error wins as in tableName.
 func (c *compiler) writeTableName(b *strings.Builder, t *Table) error {
-	name, err := c.cachedIdent(&t.quoted, t.Name())
+	name, err := c.tableIdent(t)
 	if err != nil {
 		return err
 	}
@@ -330,7 +310,7 @@ func (c *compiler) writeForeignKey(b *strings.Builder, fk *ForeignKeyDef) error 
 			return fmt.Errorf("dialect %s cannot reference a table of another schema (%s)", c.d.Name, fk.refTable.key)
 		}
 		var q string
-		q, err = c.cachedIdent(&fk.refTable.quoted, fk.refTable.Name())
+		q, err = c.tableIdent(fk.refTable)
 		b.WriteString(q)
 	} else {
 		err = c.writeTableName(b, fk.refTable)
@@ -372,7 +352,7 @@ func (c *compiler) createIndexes(dst []string, t *Table) ([]string, error) {
 	}
 	table, err := c.tableName(t)
 	if c.d.DDL.LocalSchemaReferences {
-		table, err = c.cachedIdent(&t.quoted, t.Name())
+		table, err = c.tableIdent(t)
 	}
 	if err != nil {
 		return nil, c.ddlErr(t, "", err)

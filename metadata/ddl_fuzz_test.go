@@ -97,7 +97,7 @@ func featureSchema(seed uint64) *metadata.MetaData {
 // FuzzCreateAllSQL renders random schemas on every dialect, in turns,
 // three times over: each rendering must be the one a freshly declared
 // copy of the schema gets. The compiler keeps each table's and column's
-// quoted name for the dialect that last asked (ddl.go, cachedIdent), so
+// quoted name for the dialect that last asked (sqlexpr QuotedName), so
 // switching dialects must not leak one dialect's quoting into another's
 // DDL. No input may panic.
 func FuzzCreateAllSQL(f *testing.F) {

@@ -2,7 +2,6 @@ package metadata
 
 import (
 	"fmt"
-	"sync/atomic"
 
 	"github.com/go-alchemy/alchemy/sqlexpr"
 )
@@ -32,8 +31,6 @@ type Table struct {
 	indexes  []*IndexDef
 
 	err error // the first declaration error of this table
-
-	quoted atomic.Pointer[quotedName] // the name (without schema) as the dialect last asked writes it
 }
 
 // TableItem is something [MetaData.Table] accepts: a column, a

@@ -176,17 +176,25 @@ func (c *compiler) cachedIdent(p *atomic.Pointer[quotedIdent], name string) {
 		c.token(tagIdent, name)
 		return
 	}
-	if q := p.Load(); q != nil && q.d == c.d {
-		c.kw(q.s)
-		return
-	}
-	q, err := c.d.QuoteIdent(name)
+	q, err := quoteCached(p, c.d, name)
 	if err != nil {
 		c.setErr(fmt.Errorf("sqlexpr: %w", err))
 		return
 	}
-	p.Store(&quotedIdent{d: c.d, s: q})
 	c.kw(q)
+}
+
+// quoteCached returns name as d writes it, from p when d wrote it last.
+func quoteCached(p *atomic.Pointer[quotedIdent], d *dialects.Dialect, name string) (string, error) {
+	if q := p.Load(); q != nil && q.d == d {
+		return q.s, nil
+	}
+	q, err := d.QuoteIdent(name)
+	if err != nil {
+		return "", err
+	}
+	p.Store(&quotedIdent{d: d, s: q})
+	return q, nil
 }
 
 // userText writes SQL text the user supplied (Text, LiteralColumn, a

@@ -4,6 +4,7 @@ import (
 	"sync/atomic"
 	"unsafe"
 
+	"github.com/go-alchemy/alchemy/dialects"
 	"github.com/go-alchemy/alchemy/types"
 )
 
@@ -126,6 +127,14 @@ func sameBytes(a, b string) bool {
 // Name returns the table's name (without its schema).
 func (t *TableClause) Name() string { return t.name }
 
+// QuotedName returns the table's name, without its schema, as dialect d
+// writes it, quoted where d needs it, with a [dialects.IdentifierError]
+// for a name no quoting can carry. Like [ColumnClause.QuotedName] it is
+// kept for the dialect that asked last.
+func (t *TableClause) QuotedName(d *dialects.Dialect) (string, error) {
+	return quoteCached(&t.quoted, d, t.name)
+}
+
 // Schema returns the table's schema, empty for the default one.
 func (t *TableClause) Schema() string { return t.schema }
 
@@ -184,6 +193,16 @@ type ColumnClause struct {
 
 // Name returns the column's name.
 func (c *ColumnClause) Name() string { return c.name }
+
+// QuotedName returns the column's name as dialect d writes it, quoted
+// where d needs it (a reserved word, upper case, a space), with a
+// [dialects.IdentifierError] for a name no quoting can carry. The name
+// never changes, so the answer is kept for the dialect that asked last,
+// the copy compiled statements use: DDL that names a column in its
+// definition, its constraints and its indexes quotes it once.
+func (c *ColumnClause) QuotedName(d *dialects.Dialect) (string, error) {
+	return quoteCached(&c.quoted, d, c.name)
+}
 
 // Type returns the column's type, nil for an untyped column.
 func (c *ColumnClause) Type() types.Type { return c.typ }
