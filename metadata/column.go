@@ -26,6 +26,7 @@ type ColumnDef struct {
 	indexed       bool
 	autoincrement AutoincrementMode
 	clientDefault any
+	updateDefault any // UpdateDefault
 	serverDefault *ServerDefaultDef
 	comment       string
 	fks           []*ForeignKeyDef
@@ -112,6 +113,9 @@ func (c *ColumnDef) applyTable(t *Table) {
 	if c.clientDefault != nil {
 		c.ColumnClause.SetClientDefault(c.clientDefault) // what sqlexpr.Insert reads
 	}
+	if c.updateDefault != nil {
+		c.ColumnClause.SetClientUpdateDefault(c.updateDefault) // what sqlexpr.Update reads
+	}
 	t.columns = append(t.columns, c)
 	t.byName[c.name] = c
 	for _, fk := range c.fks {
@@ -180,6 +184,10 @@ func (c *ColumnDef) Autoincrements() bool {
 // appears in DDL.
 func (c *ColumnDef) ClientDefault() any { return c.clientDefault }
 
+// ClientUpdateDefault returns the value given to [UpdateDefault]: a
+// value, an expression, or a func() any called for each UPDATE.
+func (c *ColumnDef) ClientUpdateDefault() any { return c.updateDefault }
+
 // ServerDefault returns the server default, or nil.
 func (c *ColumnDef) ServerDefault() *ServerDefaultDef { return c.serverDefault }
 
@@ -234,6 +242,32 @@ func Default(v any) ColumnOption {
 			}
 		}
 		c.clientDefault = v
+	})
+}
+
+// UpdateDefault sets a client-side update default, SQLAlchemy's
+// Column(onupdate=…): a value, an expression (sqlexpr.Now()), or a
+// func() any called for each UPDATE (for each Params of an
+// executemany). An UPDATE built on the table (sqlexpr.Update(t)) whose
+// Values do not name the column sets it too, as a bound parameter (an
+// expression is written into the statement); a value given explicitly,
+// nil included, wins. The typical use is an updated_at column, with
+// [Default] for its first value. It never appears in DDL; raw SQL
+// through database/sql does not see it. A function of another signature
+// (time.Now) is a declaration error: wrap it,
+// func() any { return time.Now() }. UpdateDefault(nil) means none.
+//
+// (The name is not OnUpdate: that is the foreign-key option, ON UPDATE
+// CASCADE and the like.)
+func UpdateDefault(v any) ColumnOption {
+	return columnOption(func(c *ColumnDef) {
+		if v != nil && reflect.TypeOf(v).Kind() == reflect.Func {
+			if _, ok := v.(func() any); !ok {
+				c.failOpt(fmt.Sprintf("UpdateDefault: a function default must be a func() any, not %T", v))
+				return
+			}
+		}
+		c.updateDefault = v
 	})
 }
 

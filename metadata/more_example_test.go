@@ -12,6 +12,7 @@ import (
 	"github.com/go-alchemy/alchemy/dialects/postgresql"
 	"github.com/go-alchemy/alchemy/dialects/sqlite"
 	"github.com/go-alchemy/alchemy/metadata"
+	"github.com/go-alchemy/alchemy/sqlexpr"
 	"github.com/go-alchemy/alchemy/types"
 )
 
@@ -843,4 +844,52 @@ func ExampleCheckInfo() {
 	fmt.Println(ck.Name, ck.Column, ck.SQL)
 	// Output:
 	// ck_total total total >= 0
+}
+
+// UpdateDefault is SQLAlchemy's onupdate: every UPDATE built on the
+// table that does not set the column sets it. Here an edit counter
+// starts at 0 (Default) and grows with each UPDATE.
+func ExampleUpdateDefault() {
+	ctx := context.Background()
+	edits := 0
+	md := metadata.New()
+	notes := md.Table("notes",
+		metadata.Column("id", types.Integer(), metadata.PrimaryKey()),
+		metadata.Column("body", types.Text()),
+		metadata.Column("edits", types.Integer(), metadata.Default(0),
+			metadata.UpdateDefault(func() any { edits++; return edits })))
+	db := memoryDB()
+	defer db.Close()
+	db.SetMaxOpenConns(1) // one in-memory database
+	if err := md.CreateAll(ctx, db); err != nil {
+		fmt.Println(err)
+		return
+	}
+	run := func(stmt sqlexpr.Statement) {
+		if _, err := sqlexpr.Execute(ctx, db, stmt); err != nil {
+			fmt.Println(err)
+		}
+	}
+	run(sqlexpr.Insert(notes).Values(sqlexpr.Values{"id": 1, "body": "a"}))
+	run(sqlexpr.Update(notes).Values(sqlexpr.Values{"body": "b"}).Where(notes.C("id").Eq(1)))
+	run(sqlexpr.Update(notes).Values(sqlexpr.Values{"body": "c"}).Where(notes.C("id").Eq(1)))
+	var body string
+	var n int
+	if err := db.QueryRow("SELECT body, edits FROM notes WHERE id = 1").Scan(&body, &n); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(body, n)
+	// Output:
+	// c 2
+}
+
+// ClientUpdateDefault returns what UpdateDefault was given.
+func ExampleColumnDef_ClientUpdateDefault() {
+	md := metadata.New()
+	t := md.Table("t", metadata.Column("id", types.Integer(), metadata.PrimaryKey()),
+		metadata.Column("state", types.String(10), metadata.UpdateDefault("edited")))
+	fmt.Println(t.C("state").ClientUpdateDefault(), t.C("id").ClientUpdateDefault())
+	// Output:
+	// edited <nil>
 }

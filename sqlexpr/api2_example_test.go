@@ -21,3 +21,26 @@ func ExampleColumnClause_SetClientDefault() {
 	// INSERT INTO jobs (id, status, attempt) VALUES ($1, $2, $3) [7 queued 1] <nil>
 	// INSERT INTO jobs (id, status, attempt) VALUES ($1, $2, $3), ($4, $5, $6) [8 <nil> 1 9 held 1] <nil>
 }
+
+// SetClientUpdateDefault is what metadata.UpdateDefault sets: an UPDATE
+// whose SET leaves the column out sets it too, after the items given.
+func ExampleColumnClause_SetClientUpdateDefault() {
+	docs := sqlexpr.NewTable("docs", "id", "title", "updated_at")
+	docs.C("updated_at").SetClientUpdateDefault(sqlexpr.Now())
+	fmt.Println(sqlexpr.Compile(sqlexpr.Update(docs).Values(sqlexpr.Values{"title": "draft"}).
+		Where(docs.C("id").Eq(3)), postgresql.Dialect))
+	// A value given wins.
+	fmt.Println(sqlexpr.Compile(sqlexpr.Update(docs).Values(sqlexpr.Values{"updated_at": nil}), postgresql.Dialect))
+	// Output:
+	// UPDATE docs SET title=$1, updated_at=now() WHERE docs.id = $2 [draft 3] <nil>
+	// UPDATE docs SET updated_at=$1 [<nil>] <nil>
+}
+
+// ClientUpdateDefault reports the update default a column carries.
+func ExampleColumnClause_ClientUpdateDefault() {
+	docs := sqlexpr.NewTable("docs", "id", "state")
+	docs.C("state").SetClientUpdateDefault("edited")
+	fmt.Println(docs.C("state").ClientUpdateDefault(), docs.C("id").ClientUpdateDefault())
+	// Output:
+	// edited <nil>
+}

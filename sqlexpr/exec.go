@@ -125,11 +125,16 @@ func execMany(ctx context.Context, target Target, stmt Statement, params []Param
 	if err != nil {
 		return nil, err
 	}
-	// An INSERT with client-side defaults is compiled again for each
-	// Params (a hit in the cache), so that a func default is called for
-	// each row inserted, not once for all.
-	ins, perParams := stmt.(*InsertStmt)
-	perParams = perParams && ins.needsDefaults()
+	// An INSERT with client-side defaults, or an UPDATE with update
+	// defaults, is compiled again for each Params (a hit in the cache),
+	// so that a func default is called for each row, not once for all.
+	var perParams bool
+	switch st := stmt.(type) {
+	case *InsertStmt:
+		perParams = st.needsDefaults()
+	case *UpdateStmt:
+		perParams = st.needsDefaults()
+	}
 	out := &Result{pkErr: errors.New("sqlexpr: no inserted primary keys: the statement ran once per Params (give an INSERT without Values the Params to insert them in one statement)")}
 	for i, p := range params {
 		if perParams && i > 0 {

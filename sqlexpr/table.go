@@ -32,6 +32,8 @@ type TableClause struct {
 	// hasDefaults is set when a column has a client-side default, so
 	// that an INSERT into any other table skips looking for them.
 	hasDefaults bool
+	// hasUpdateDefaults is the same for UPDATE (SetClientUpdateDefault).
+	hasUpdateDefaults bool
 }
 
 // NewTable returns a table clause named name with the given columns.
@@ -183,6 +185,8 @@ type ColumnClause struct {
 	typ   types.Type // nil: untyped, values pass as the driver gives them
 	// clientDefault is the INSERT default, see SetClientDefault.
 	clientDefault any
+	// updateDefault is the UPDATE default, see SetClientUpdateDefault.
+	updateDefault any
 	// cmp is the last comparison with another column made with this
 	// one on the left (see compareColumns).
 	cmp atomic.Pointer[BinaryExpr]

@@ -8,6 +8,7 @@ type UpdateStmt struct {
 	where     []Expr
 	returning []SelectItem
 	err       error
+	defaulted bool // the client-side update defaults are in set
 }
 
 // Update starts an UPDATE of table (a table clause or a value embedding
