@@ -150,3 +150,53 @@ func TestCorrelatedDML(t *testing.T) {
 		}
 	})
 }
+
+// TestFromLintingModeChange: a product compiled and cached while the
+// mode was LintWarn must fail once LintError is set, and compile again
+// under LintOff; a change of logger alone keeps what is cached.
+func TestFromLintingModeChange(t *testing.T) {
+	u := sqlexpr.NewTable("users", "id", "name")
+	a := sqlexpr.NewTable("addresses", "id", "user_id", "city")
+	product := func() sqlexpr.Statement { return sqlexpr.Select(u.C("name")).Where(a.C("city").Eq("x")) }
+	joined := sqlexpr.Select(u.C("name")).Where(u.C("id").Eq(a.C("user_id")))
+	// Both cache paths: the SELECT fast key and the compiler's own key
+	// (a product inside INSERT … SELECT is not linted, so only SELECTs).
+	c := sqlexpr.NewCompiler(16)
+	var buf bytes.Buffer
+	c.SetFromLinting(sqlexpr.LintWarn, slog.New(slog.NewTextHandler(&buf, nil)))
+	for range 2 {
+		if _, _, err := c.Compile(product(), postgresql.Dialect); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := c.Compile(joined, postgresql.Dialect); err != nil {
+		t.Fatal(err)
+	}
+	if s := c.Stats(); s.Size == 0 || s.Hits == 0 {
+		t.Fatalf("the product was not cached: %+v", s)
+	}
+	if n := strings.Count(buf.String(), "cartesian product"); n != 1 {
+		t.Fatalf("%d warnings, want 1 (the second compile is a hit)", n)
+	}
+
+	c.SetFromLinting(sqlexpr.LintWarn, nil) // the logger alone
+	if s := c.Stats(); s.Size == 0 {
+		t.Fatalf("a change of logger emptied the cache: %+v", s)
+	}
+
+	c.SetFromLinting(sqlexpr.LintError, nil)
+	if s := c.Stats(); s.Size != 0 || s.Capacity != 16 {
+		t.Fatalf("after a change of mode: %+v, want an empty cache of 16", s)
+	}
+	if _, _, err := c.Compile(product(), postgresql.Dialect); !errors.Is(err, sqlexpr.ErrCartesianProduct) {
+		t.Fatalf("the product cached under LintWarn compiled under LintError: err = %v", err)
+	}
+	if _, _, err := c.Compile(joined, postgresql.Dialect); err != nil {
+		t.Fatal(err)
+	}
+
+	c.SetFromLinting(sqlexpr.LintOff, nil)
+	if _, _, err := c.Compile(product(), postgresql.Dialect); err != nil {
+		t.Fatalf("under LintOff: %v", err)
+	}
+}

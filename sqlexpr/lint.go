@@ -30,8 +30,23 @@ const (
 // logger (nil: slog.Default()), fail, or nothing. A product the
 // statement asks for explicitly — every element named in From — is not
 // reported. Only the outermost SELECT is checked.
+//
+// A change of mode empties c's cache: a statement cached under the old
+// mode (a product warned about, or not checked at all) would otherwise
+// go on compiling from the cache unchecked, so that turning LintError
+// on at run time would not stop a product compiled before. Changing
+// only the logger keeps the cache.
 func (c *Compiler) SetFromLinting(mode LintMode, logger *slog.Logger) {
-	c.lint.Store(&lintConfig{mode: mode, logger: logger})
+	old := c.lint.Swap(&lintConfig{mode: mode, logger: logger})
+	oldMode := LintWarn
+	if old != nil {
+		oldMode = old.mode
+	}
+	// The new mode is stored before the cache is replaced: a compilation
+	// that finds the new, empty cache lints with the new mode.
+	if l := c.cache.Load(); l != nil && oldMode != mode {
+		c.cache.CompareAndSwap(l, newLRU(l.capacity))
+	}
 }
 
 type lintConfig struct {
