@@ -235,13 +235,9 @@ func Indexed() ColumnOption { return columnOption(func(c *ColumnDef) { c.indexed
 // func() any { return time.Now() }. Default(nil) means no default.
 func Default(v any) ColumnOption {
 	return columnOption(func(c *ColumnDef) {
-		if v != nil && reflect.TypeOf(v).Kind() == reflect.Func {
-			if _, ok := v.(func() any); !ok {
-				c.failOpt(fmt.Sprintf("Default: a function default must be a func() any, not %T", v))
-				return
-			}
+		if c.checkFuncDefault("Default", v) {
+			c.clientDefault = v
 		}
-		c.clientDefault = v
 	})
 }
 
@@ -261,14 +257,23 @@ func Default(v any) ColumnOption {
 // CASCADE and the like.)
 func UpdateDefault(v any) ColumnOption {
 	return columnOption(func(c *ColumnDef) {
-		if v != nil && reflect.TypeOf(v).Kind() == reflect.Func {
-			if _, ok := v.(func() any); !ok {
-				c.failOpt(fmt.Sprintf("UpdateDefault: a function default must be a func() any, not %T", v))
-				return
-			}
+		if c.checkFuncDefault("UpdateDefault", v) {
+			c.updateDefault = v
 		}
-		c.updateDefault = v
 	})
+}
+
+// checkFuncDefault refuses a function default of another signature than
+// func() any, which would be bound as a value and fail at the driver:
+// the declaration error names the option.
+func (c *ColumnDef) checkFuncDefault(option string, v any) bool {
+	if v != nil && reflect.TypeOf(v).Kind() == reflect.Func {
+		if _, ok := v.(func() any); !ok {
+			c.failOpt(fmt.Sprintf("%s: a function default must be a func() any, not %T", option, v))
+			return false
+		}
+	}
+	return true
 }
 
 // Autoincrement turns autoincrement on or off, overriding the automatic
